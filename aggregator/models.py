@@ -1,0 +1,206 @@
+"""The small immutable records that cross stage boundaries.
+
+Read the pipeline top to bottom: ``Settings`` (config) names ``Source``s; fetch turns a
+source into a ``Fetched``; parse turns that into a ``ParsedFeed`` of ``ParsedItem``s;
+dedupe and classify decide identity and categories; store keeps ``StoredItem``s, which
+publish renders. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+# --- configuration -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Site:
+    title: str
+    base_url: str  # absolute, no trailing slash
+    language: str = "ar"
+    max_items: int = 50
+    description: str = ""
+    websub_hub: str | None = None
+    max_limit: int = 500  # the largest ?limit= a served feed accepts
+
+
+@dataclass(frozen=True)
+class Storage:
+    path: str = "aggregator.db"
+    retention_days: int = 180
+
+
+@dataclass(frozen=True)
+class PollSettings:
+    interval: float = 900.0  # seconds
+    timeout: float = 30.0  # seconds, for the whole fetch, not each read
+    max_bytes: int = 10 * 1024 * 1024
+    concurrency: int = 16
+    per_host: int = 2
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str  # the slug used in paths: /feeds/{name}.rss
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    url: str  # http(s)://, file:// or an absolute path, as written in feeds.yaml
+    categories: tuple[str, ...]
+    interval: float | None = None  # seconds; None means poll.interval
+
+
+@dataclass(frozen=True)
+class Rule:
+    """``add`` a category or ``drop`` the item when its keywords match (normalized text)."""
+
+    action: Literal["add", "drop"]
+    category: str | None = None  # for add
+    any: tuple[str, ...] = ()
+    all: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DedupeSettings:
+    enabled: bool = True
+    window_hours: float = 72.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    site: Site
+    storage: Storage
+    poll: PollSettings
+    categories: tuple[Category, ...]
+    sources: tuple[Source, ...]
+    rules: tuple[Rule, ...] = ()
+    dedupe: DedupeSettings = field(default_factory=DedupeSettings)
+    path: str = "feeds.yaml"  # where these settings were read from, for messages
+
+    def category(self, name: str) -> Category | None:
+        return next((c for c in self.categories if c.name == name), None)
+
+    def source_interval(self, source: Source) -> float:
+        return source.interval if source.interval is not None else self.poll.interval
+
+
+# --- fetch ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a conditional GET sends back: kept per source between polls."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One successful fetch. ``body`` is None when the server answered 304."""
+
+    url: str  # the URL requested (the source's URL)
+    final_url: str  # after redirects; the base for relative links
+    status: int  # 200 or 304 (file sources: 200)
+    headers: Mapping[str, str]  # lower-cased names
+    body: bytes | None
+    validators: Validators
+    permanent_redirect: str | None = None  # where a 301/308 said the feed now lives
+    elapsed: float = 0.0  # seconds
+
+    @property
+    def not_modified(self) -> bool:
+        return self.body is None
+
+
+# --- parse ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParsedItem:
+    """One entry as the source published it, already sanitized and in UTC."""
+
+    guid: str | None
+    link: str | None  # absolute
+    title: str  # plain text: markup stripped, entities decoded
+    summary_html: str  # sanitized HTML ("" if none)
+    content_html: str  # sanitized HTML ("" if none)
+    author: str | None
+    published: datetime | None  # UTC, aware; None when the source gave no usable date
+    updated: datetime | None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    title: str
+    link: str | None
+    items: tuple[ParsedItem, ...]
+    ttl: float | None = None  # seconds, from <ttl> or similar
+    warnings: tuple[str, ...] = ()  # harmless parser complaints (e.g. encoding override)
+
+
+# --- store and publish ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A source that carried an item, as shown to subscribers."""
+
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class StoredItem:
+    id: str  # stable forever: published as guid / id
+    link: str | None
+    title: str
+    summary_html: str
+    content_html: str
+    author: str | None
+    published: datetime  # original date, or first seen when the source gave none
+    first_seen: datetime
+    updated: datetime | None
+    categories: tuple[str, ...]
+    sources: tuple[SourceRef, ...]  # first source first
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """What the store knows about polling one source (for `aggregator sources`)."""
+
+    url: str
+    name: str
+    last_poll: datetime | None = None
+    last_success: datetime | None = None
+    last_status: int | None = None
+    last_error: str | None = None
+    error_count: int = 0
+    next_poll: datetime | None = None
+    items: int = 0
+    validators: Validators = field(default_factory=Validators)
+    body_hash: str | None = None
+    moved_to: str | None = None  # a 301 target not yet written into feeds.yaml
+    gone: bool = False  # the server said 410
+
+
+@dataclass(frozen=True)
+class PollOutcome:
+    """How one source's poll ended, for the summary, the log and the metrics."""
+
+    source: Source
+    outcome: Literal["new", "unchanged", "not_modified", "error"]
+    http_status: int | None = None
+    new_items: int = 0
+    updated_items: int = 0
+    new_by_category: Mapping[str, int] = field(default_factory=dict)
+    error: str | None = None
+    elapsed: float = 0.0
