@@ -108,7 +108,7 @@ class Fetched:
 
     url: str  # the URL requested (the source's URL)
     final_url: str  # after redirects; the base for relative links
-    status: int  # 200 or 304 (file sources: 200)
+    status: int  # 200 or 304 (a file source whose mtime has not moved: 304)
     headers: Mapping[str, str]  # lower-cased names
     body: bytes | None
     validators: Validators
@@ -188,7 +188,8 @@ class SourceState:
     items: int = 0
     validators: Validators = field(default_factory=Validators)
     body_hash: str | None = None
-    moved_to: str | None = None  # a 301 target not yet written into feeds.yaml
+    fetch_url: str = ""  # where it is fetched now; differs from url after a 301 was adopted
+    moved_to: str | None = None  # a 301 target seen once, adopted when seen again
     gone: bool = False  # the server said 410
 
 
@@ -204,3 +205,35 @@ class PollOutcome:
     new_by_category: Mapping[str, int] = field(default_factory=dict)
     error: str | None = None
     elapsed: float = 0.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A parsed item with the decisions dedupe and classify made about it, ready to store."""
+
+    item: ParsedItem
+    keys: tuple[str, ...]  # identity keys, strongest first (see dedupe.identity_keys)
+    categories: frozenset[str]
+    dropped: bool = False
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What one source's update changed in the store."""
+
+    new_ids: tuple[str, ...] = ()
+    updated_ids: tuple[str, ...] = ()
+    joined_ids: tuple[str, ...] = ()  # items already stored that this source now carries too
+    new_by_category: Mapping[str, int] = field(default_factory=dict)
+    touched_categories: frozenset[str] = frozenset()  # feeds whose content may have changed
+
+
+@dataclass(frozen=True)
+class Output:
+    """A rendered published file, as stored and served."""
+
+    path: str
+    body: bytes
+    content_type: str
+    etag: str
+    last_modified: datetime
