@@ -205,6 +205,7 @@ class PollOutcome:
     new_by_category: Mapping[str, int] = field(default_factory=dict)
     error: str | None = None
     elapsed: float = 0.0
+    touched: bool = False  # some published feed may have changed
 
 
 @dataclass(frozen=True)

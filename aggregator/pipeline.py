@@ -1,0 +1,323 @@
+"""One poll, top to bottom: fetch | parse | dedupe | classify | store | publish.
+
+This module calls the stages in order and decides nothing itself beyond when a source is
+next due; the stages take data and return data. A failure of one source is recorded
+against that source and never stops the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import random
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+
+from aggregator import publish
+from aggregator.classify import classify
+from aggregator.dedupe import identity_keys
+from aggregator.errors import FetchError, ParseError, StorageError
+from aggregator.fetch import Fetcher
+from aggregator.models import (
+    Candidate,
+    Fetched,
+    ParsedFeed,
+    PollOutcome,
+    Settings,
+    Source,
+    SourceState,
+)
+from aggregator.parse import parse_feed
+from aggregator.store import Store
+
+log = logging.getLogger("aggregator.poll")
+
+MAX_BACKOFF = 24 * 3600.0  # a failing source is still tried once a day
+MAX_STRETCH = 6.0  # a feed's own ttl or max-age may lengthen its interval up to this factor
+FEED_FORMATS = ("rss", "atom", "json")
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+# --- when a source is next due ---------------------------------------------------------
+
+
+def next_poll_after_success(
+    settings: Settings, source: Source, now: datetime, *, feed_ttl: float | None = None
+) -> datetime:
+    """The interval, lengthened by the feed's own ttl (capped), with jitter.
+
+    Jitter (up to 10%) spreads sources that were added together, so they stop firing in
+    the same second after a restart.
+    """
+    interval = settings.source_interval(source)
+    if feed_ttl:
+        interval = min(max(interval, feed_ttl), interval * MAX_STRETCH)
+    return now + timedelta(seconds=interval * (1 + random.uniform(0, 0.1)))
+
+
+def next_poll_after_error(
+    settings: Settings,
+    source: Source,
+    now: datetime,
+    *,
+    errors_so_far: int,
+    retry_after: float | None = None,
+) -> datetime:
+    """Exponential backoff from the source's interval, capped at a day; Retry-After wins
+    when it asks for longer (also capped)."""
+    interval = settings.source_interval(source)
+    delay = min(interval * (2 ** min(errors_so_far, 16)), MAX_BACKOFF)
+    if retry_after is not None:
+        delay = max(min(retry_after, MAX_BACKOFF), min(delay, interval))
+    return now + timedelta(seconds=delay * (1 + random.uniform(0, 0.1)))
+
+
+def due_sources(settings: Settings, store: Store, now: datetime) -> list[Source]:
+    states = {state.url: state for state in store.source_states()}
+    return [s for s in settings.sources if _is_due(states.get(s.url), now)]
+
+
+def _is_due(state: SourceState | None, now: datetime) -> bool:
+    if state is None:
+        return True
+    if state.gone:
+        return False
+    return state.next_poll is None or state.next_poll <= now
+
+
+# --- one poll run ----------------------------------------------------------------------
+
+
+async def poll_sources(
+    settings: Settings,
+    store: Store,
+    sources: Sequence[Source],
+    *,
+    clock: Clock = utcnow,
+    on_outcome: Callable[[PollOutcome], None] | None = None,
+) -> list[PollOutcome]:
+    """Poll ``sources`` concurrently (within the config's limits) and store what changed.
+
+    Store writes happen on this thread, one transaction per source, as each fetch ends.
+    """
+    store.sync_sources(settings.sources)
+    async with Fetcher(settings.poll) as fetcher:
+
+        async def one(source: Source) -> PollOutcome:
+            outcome = await poll_source(settings, store, fetcher, source, clock)
+            log_outcome(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+            return outcome
+
+        return list(await asyncio.gather(*(one(s) for s in sources)))
+
+
+async def poll_source(
+    settings: Settings, store: Store, fetcher: Fetcher, source: Source, clock: Clock = utcnow
+) -> PollOutcome:
+    """Poll one source and record the outcome. Everything after the fetch is synchronous,
+    so cancelling this coroutine can only interrupt the fetch, never a write."""
+    state = store.source_state(source.url) or SourceState(url=source.url, name=source.name)
+    fetch_url = state.fetch_url or source.url
+    try:
+        fetched = await fetcher.fetch(fetch_url, state.validators)
+    except FetchError as e:
+        return _record_error(
+            settings, store, source, state, clock(), e.message, e.status, retry_after=e.retry_after
+        )
+    try:
+        return _store_fetched(settings, store, source, state, fetched, clock())
+    except ParseError as e:
+        return _record_error(
+            settings,
+            store,
+            source,
+            state,
+            clock(),
+            e.message,
+            fetched.status,
+            elapsed=fetched.elapsed,
+        )
+    except StorageError as e:
+        # The transaction rolled back; the source stays due and is retried next time.
+        log.error("%s: not stored: %s", source.name, e.message)
+        return PollOutcome(
+            source=source,
+            outcome="error",
+            http_status=fetched.status,
+            error=f"not stored: {e.message}",
+            elapsed=fetched.elapsed,
+        )
+
+
+def _store_fetched(
+    settings: Settings,
+    store: Store,
+    source: Source,
+    state: SourceState,
+    fetched: Fetched,
+    now: datetime,
+) -> PollOutcome:
+    fetch_url, moved_to = _follow_move(source, state, fetched)
+    body_hash = hashlib.sha256(fetched.body).hexdigest() if fetched.body is not None else None
+    parsed: ParsedFeed | None = None
+    if fetched.body is not None and body_hash != state.body_hash:
+        parsed = parse_feed(fetched.body, url=fetched.final_url, headers=fetched.headers)
+        for warning in parsed.warnings:
+            log.debug("%s: %s", source.name, warning)
+    candidates = None
+    if parsed is not None:
+        candidates = [_decide(settings, source, item) for item in parsed.items]
+    result = store.record_fetch(
+        source,
+        now=now,
+        http_status=fetched.status,
+        validators=fetched.validators,
+        body_hash=body_hash or state.body_hash,
+        candidates=candidates,
+        next_poll=next_poll_after_success(
+            settings, source, now, feed_ttl=_feed_ttl(parsed, fetched)
+        ),
+        fetch_url=fetch_url,
+        moved_to=moved_to,
+        elapsed=fetched.elapsed,
+    )
+    if parsed is None:
+        outcome = "not_modified" if fetched.not_modified else "unchanged"
+    else:
+        outcome = "new" if result.new_ids or result.updated_ids else "unchanged"
+    return PollOutcome(
+        source=source,
+        outcome=outcome,
+        http_status=fetched.status,
+        new_items=len(result.new_ids),
+        updated_items=len(result.updated_ids),
+        new_by_category=result.new_by_category,
+        elapsed=fetched.elapsed,
+        touched=bool(result.touched_categories),
+    )
+
+
+def _feed_ttl(parsed: ParsedFeed | None, fetched: Fetched) -> float | None:
+    """How long the publisher asks us to wait: RSS <ttl> or Cache-Control max-age."""
+    ttl = parsed.ttl if parsed else None
+    for directive in fetched.headers.get("cache-control", "").split(","):
+        name, _, value = directive.strip().partition("=")
+        if name.lower() == "max-age" and value.strip().isdigit():
+            ttl = max(ttl or 0.0, float(value))
+    return ttl
+
+
+def _decide(settings: Settings, source: Source, item) -> Candidate:  # type: ignore[no-untyped-def]
+    categories, dropped = classify(item, source.categories, settings.rules)
+    return Candidate(
+        item=item,
+        keys=identity_keys(source.url, item),
+        categories=frozenset(c for c in categories if settings.category(c) is not None),
+        dropped=dropped,
+    )
+
+
+def _follow_move(
+    source: Source, state: SourceState, fetched: Fetched
+) -> tuple[str | None, str | None]:
+    """A 301 is adopted when seen on two polls in a row: one answer may be a mistake.
+
+    Returns (new fetch URL or None, pending move target or None).
+    """
+    target = fetched.permanent_redirect
+    if target is None:
+        return None, None
+    if state.moved_to == target:
+        log.warning(
+            "%s: moved permanently to %s; now polling the new URL, but feeds.yaml still "
+            "has %s: update it",
+            source.name,
+            target,
+            source.url,
+        )
+        return target, None
+    log.info(
+        "%s: answered 301 to %s; will adopt it if the next poll says so too", source.name, target
+    )
+    return None, target
+
+
+def _record_error(
+    settings: Settings,
+    store: Store,
+    source: Source,
+    state: SourceState,
+    now: datetime,
+    message: str,
+    status: int | None,
+    *,
+    retry_after: float | None = None,
+    elapsed: float = 0.0,
+) -> PollOutcome:
+    gone = status == 410
+    next_poll = next_poll_after_error(
+        settings, source, now, errors_so_far=state.error_count, retry_after=retry_after
+    )
+    try:
+        store.record_error(
+            source,
+            now=now,
+            error=message,
+            http_status=status,
+            next_poll=next_poll,
+            gone=gone,
+            elapsed=elapsed,
+        )
+    except StorageError as e:
+        log.error("%s: could not record the error: %s", source.name, e.message)
+    return PollOutcome(
+        source=source, outcome="error", http_status=status, error=message, elapsed=elapsed
+    )
+
+
+def log_outcome(outcome: PollOutcome) -> None:
+    name = outcome.source.name
+    if outcome.outcome == "error":
+        log.warning("%s: failed: %s", name, outcome.error)
+    elif outcome.outcome == "new":
+        log.info("%s: %d new, %d updated", name, outcome.new_items, outcome.updated_items)
+    else:
+        log.debug("%s: %s", name, outcome.outcome.replace("_", " "))
+
+
+# --- publish ---------------------------------------------------------------------------
+
+
+def render_all(settings: Settings, store: Store, now: datetime) -> dict[str, tuple[bytes, str]]:
+    """Every published file, path -> (body, content type). Feeds are deterministic, so an
+    unchanged feed renders to the same bytes and keeps its ETag."""
+    files: dict[str, tuple[bytes, str]] = {}
+    latest: dict[str, list] = {}
+    for category in (None, *settings.categories):
+        items = store.latest_items(category.name if category else None, settings.site.max_items)
+        if category is not None:
+            latest[category.name] = items
+        for fmt in FEED_FORMATS:
+            files[publish.feed_path(category, fmt)] = (
+                publish.render_feed(fmt, settings, category, items),
+                publish.FEED_FORMATS[fmt],
+            )
+    files["/sources.opml"] = (publish.render_opml(settings), "text/x-opml; charset=utf-8")
+    files["/index.html"] = (
+        publish.render_index(settings, latest, now),
+        "text/html; charset=utf-8",
+    )
+    return files
+
+
+def regenerate(settings: Settings, store: Store, now: datetime | None = None) -> list[str]:
+    """Render every published file and store the ones that changed; returns their paths."""
+    return store.save_outputs(render_all(settings, store, now or utcnow()), now or utcnow())
