@@ -187,8 +187,13 @@ class Store:
         # NORMAL is durable across application crashes in WAL mode; only a power cut may
         # lose the last commits, never corrupt the file.
         self.db.execute("PRAGMA synchronous = NORMAL")
+        try:
+            # executescript commits as it goes; every statement is IF NOT EXISTS, so a
+            # crash part-way leaves a schema the next start completes.
+            self.db.conn.executescript(DDL)
+        except sqlite3.Error as e:
+            raise StorageError(f"cannot create the schema in {self.path}: {e}") from e
         with self._write():
-            self.db.conn.executescript("SAVEPOINT schema;" + DDL + "RELEASE schema;")
             version = self._meta("schema_version")
             if version is None:
                 self._set_meta("schema_version", str(SCHEMA_VERSION))

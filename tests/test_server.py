@@ -1,0 +1,144 @@
+"""The feed server over a real socket: validators, gzip, types, HEAD, limit, traversal."""
+
+from __future__ import annotations
+
+import gzip
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import feedparser
+import httpx
+import pytest
+import uvicorn
+from feedserver import FeedServer
+from test_pipeline import SOURCES, serve_site, write_config
+
+from aggregator.cli import main
+from aggregator.config import load_settings
+from aggregator.server import create_app, uvicorn_config
+from aggregator.store import Store
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def served(tmp_path: Path, feed_server: FeedServer) -> Iterator[str]:
+    serve_site(feed_server)
+    config = write_config(tmp_path, feed_server)
+    assert main(["poll", "--config", str(config)]) == 0
+    settings = load_settings(config)
+    store = Store(settings.storage.path)
+    port = free_port()
+    server = uvicorn.Server(uvicorn_config(create_app(settings, store), "127.0.0.1", port))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(5)
+    store.close()
+
+
+CONTENT_TYPES = {
+    "/feeds/politics.rss": "application/rss+xml; charset=utf-8",
+    "/feeds/all.atom": "application/atom+xml; charset=utf-8",
+    "/feeds/women.json": "application/feed+json; charset=utf-8",
+    "/sources.opml": "text/x-opml; charset=utf-8",
+    "/": "text/html; charset=utf-8",
+}
+
+
+@pytest.mark.parametrize("path", sorted(CONTENT_TYPES))
+def test_content_types_and_cache_headers(served: str, path: str) -> None:
+    r = httpx.get(served + path, headers={"accept-encoding": "identity"})
+    assert r.status_code == 200
+    assert r.headers["content-type"] == CONTENT_TYPES[path]
+    assert r.headers["etag"].startswith('"')
+    assert r.headers["last-modified"].endswith("GMT")
+    assert "max-age=" in r.headers["cache-control"]
+
+
+def test_both_validators_answer_304(served: str) -> None:
+    url = served + "/feeds/labour.atom"
+    first = httpx.get(url, headers={"accept-encoding": "identity"})
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    by_etag = httpx.get(url, headers={"if-none-match": etag, "accept-encoding": "identity"})
+    assert by_etag.status_code == 304 and by_etag.content == b""
+    by_date = httpx.get(url, headers={"if-modified-since": modified, "accept-encoding": "identity"})
+    assert by_date.status_code == 304
+    stale = httpx.get(url, headers={"if-none-match": '"nope"', "accept-encoding": "identity"})
+    assert stale.status_code == 200 and stale.content == first.content
+
+
+def test_gzip_when_asked(served: str) -> None:
+    with httpx.Client() as client:
+        raw = client.get(served + "/feeds/all.rss", headers={"accept-encoding": "identity"})
+        with client.stream(
+            "GET", served + "/feeds/all.rss", headers={"accept-encoding": "gzip"}
+        ) as r:
+            assert r.headers["content-encoding"] == "gzip"
+            compressed = b"".join(r.iter_raw())
+    assert gzip.decompress(compressed) == raw.content
+    assert len(compressed) < len(raw.content)
+    parsed = feedparser.parse(raw.content)
+    assert parsed.feed.language == "ar" and parsed.entries
+
+
+def test_head_has_headers_and_no_body(served: str) -> None:
+    r = httpx.head(served + "/feeds/all.json", headers={"accept-encoding": "identity"})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/feed+json")
+    assert r.content == b""
+
+
+def test_limit_caps_the_number_of_items(served: str) -> None:
+    full = feedparser.parse(httpx.get(served + "/feeds/all.atom").content)
+    two = feedparser.parse(httpx.get(served + "/feeds/all.atom?limit=2").content)
+    assert len(full.entries) == 8
+    assert [e.id for e in two.entries] == [e.id for e in full.entries[:2]]
+    huge = feedparser.parse(httpx.get(served + "/feeds/all.atom?limit=100000").content)
+    assert len(huge.entries) == 8
+    assert httpx.get(served + "/feeds/all.atom?limit=x").status_code == 400
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/feeds/sport.rss",
+        "/feeds/all.xml",
+        "/feeds/../aggregator.db",
+        "/feeds/%2e%2e/%2e%2e/etc/passwd",
+        "/feeds%2Fall.rss",
+        "/index.html",
+        "/test.db",
+        "/etc/passwd",
+        "/feeds/",
+    ],
+)
+def test_unknown_paths_and_traversal_get_404(served: str, path: str) -> None:
+    with socket.create_connection(("127.0.0.1", int(served.rsplit(":", 1)[1]))) as s:
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        response = b""
+        while chunk := s.recv(65536):
+            response += chunk
+    assert response.startswith(b"HTTP/1.1 404"), response[:80]
+
+
+def test_healthz_and_metrics(served: str) -> None:
+    health = httpx.get(served + "/healthz")
+    assert health.status_code == 200
+    body = health.json()
+    assert body["ok"] is True and body["sources"] == len(SOURCES) and body["last_poll"]
+    metrics = httpx.get(served + "/metrics").text
+    assert "aggregator_items_stored 8.0" in metrics
+    assert "aggregator_sources_failing 0.0" in metrics
+    assert "aggregator_last_successful_poll_timestamp_seconds" in metrics
