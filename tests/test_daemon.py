@@ -1,0 +1,229 @@
+"""`aggregator run` as a real subprocess against a fixture server, with intervals of seconds."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import DATA
+from feedserver import FeedServer, Route
+from test_server import free_port
+
+SITE = DATA / "site"
+pytestmark = pytest.mark.slow
+
+
+def config_text(server: FeedServer, sources: list[tuple[str, str, str]], interval: str) -> str:
+    lines = [
+        "site: {title: 'منبر', base_url: 'http://127.0.0.1', language: ar, max_items: 20}",
+        "storage: {path: daemon.db}",
+        f"poll: {{interval: {interval}, timeout: 2s}}",
+        "categories: {politics: {title: سياسة}, labour: {title: عمال}}",
+        "sources:",
+    ]
+    for name, path, category in sources:
+        lines.append(f"  - {{name: {name}, url: '{server.url(path)}', categories: [{category}]}}")
+    return "\n".join(lines) + "\n"
+
+
+@contextmanager
+def daemon(config: Path, port: int) -> Iterator[subprocess.Popen[str]]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aggregator", "run", "--config", str(config), "--port", str(port)],
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=config.parent,
+    )
+    try:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=0.5)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+                time.sleep(0.1)
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def stop(proc: subprocess.Popen[str]) -> tuple[int, float, str]:
+    started = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=10)
+    return proc.returncode, time.monotonic() - started, err
+
+
+def wait_for(check: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def rss(title: str, guid: str, extra: str = "") -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+        "<link>https://x.example/</link><description>d</description>"
+        f"<item><title>{title}</title><guid>{guid}</guid><link>https://x.example/{guid}</link>"
+        "<pubDate>Sat, 28 Nov 2026 10:00:00 GMT</pubDate></item>"
+        f"{extra}</channel></rss>"
+    ).encode()
+
+
+def gaps(server: FeedServer, path: str) -> list[float]:
+    times = [r.at for r in server.requests_for(path)]
+    return [round(b - a, 1) for a, b in zip(times, times[1:], strict=False)]
+
+
+def test_the_daemon_polls_backs_off_honours_the_server_and_stops_cleanly(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    healthy = rss("خبر أول", "one")
+    feed_server.routes["/healthy.rss"] = Route(body=healthy)
+    feed_server.routes["/flaky.rss"] = Route(status=500, body=b"oops")
+    feed_server.routes["/busy.rss"] = Route(status=503, headers={"Retry-After": "5"})
+    feed_server.routes["/gone.rss"] = Route(status=410)
+    feed_server.routes["/old.rss"] = Route(status=301, headers={"Location": "/new.rss"})
+    feed_server.routes["/new.rss"] = Route(body=rss("انتقل", "moved"))
+    sources = [
+        ("healthy", "/healthy.rss", "politics"),
+        ("flaky", "/flaky.rss", "labour"),
+        ("busy", "/busy.rss", "labour"),
+        ("gone", "/gone.rss", "labour"),
+        ("moved", "/old.rss", "politics"),
+    ]
+    config = tmp_path / "feeds.yaml"
+    config.write_text(config_text(feed_server, sources, "2s"), encoding="utf-8")
+    port = free_port()
+    with daemon(config, port) as proc:
+        feed = f"http://127.0.0.1:{port}/feeds/all.atom"
+        assert wait_for(lambda: "خبر أول" in httpx.get(feed).text, 10)
+        time.sleep(7)
+        # the flaky source recovers; a reader of the served feed sees a new item appear
+        feed_server.routes["/flaky.rss"] = Route(body=rss("عاد", "back"))
+        second = "<item><title>خبر ثان</title><guid>two</guid><link>https://x.example/2</link></item>"
+        feed_server.routes["/healthy.rss"] = Route(body=rss("خبر أول", "one", extra=second))
+        assert wait_for(lambda: "خبر ثان" in httpx.get(feed).text, 8)
+        # the flaky source's backoff (2, 4, 8 s) ends in a success, then 2 s again
+        assert wait_for(lambda: len(feed_server.requests_for("/flaky.rss")) >= 5, 15)
+        assert wait_for(lambda: "عاد" in httpx.get(feed).text, 3)
+        code, took, err = stop(proc)
+
+    assert code == 0, err
+    assert took < 5, took
+    # cadence: every 2 s (plus up to 10% jitter) while healthy
+    healthy_gaps = gaps(feed_server, "/healthy.rss")
+    assert len(healthy_gaps) >= 6 and all(1.8 <= g <= 3.5 for g in healthy_gaps), healthy_gaps
+    # backoff while failing (2, 4, 8 s ...), then back to the interval after recovery
+    flaky = gaps(feed_server, "/flaky.rss")
+    assert 1.8 <= flaky[0] <= 2.5 and 3.8 <= flaky[1] <= 4.8 and 7.6 <= flaky[2] <= 9, flaky
+    assert 1.8 <= flaky[3] <= 2.5, flaky
+    # Retry-After: 5 is honoured
+    assert all(g >= 4.9 for g in gaps(feed_server, "/busy.rss")), gaps(feed_server, "/busy.rss")
+    # 410 ends polling
+    assert len(feed_server.requests_for("/gone.rss")) == 1
+    # 301: seen twice, then the new URL is polled directly
+    assert len(feed_server.requests_for("/old.rss")) == 2
+    assert len(feed_server.requests_for("/new.rss")) >= 3
+    assert "feeds.yaml still has" in err
+    with sqlite3.connect(tmp_path / "daemon.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("SELECT count(*) FROM items").fetchone()[0] == 4
+        moved = db.execute("SELECT fetch_url FROM sources WHERE name = 'moved'").fetchone()[0]
+        assert moved == feed_server.url("/new.rss")
+    listing = subprocess.run(
+        [sys.executable, "-m", "aggregator", "sources", "--config", str(config)],
+        capture_output=True, text=True, check=True, cwd=tmp_path,
+    ).stdout
+    assert "gone" in listing and "moved to" in listing
+
+
+def test_sighup_reloads_and_refuses_a_bad_config(tmp_path: Path, feed_server: FeedServer) -> None:
+    feed_server.routes["/a.rss"] = Route(body=rss("أ", "a"))
+    feed_server.routes["/b.rss"] = Route(body=rss("ب", "b"))
+    config = tmp_path / "feeds.yaml"
+    config.write_text(config_text(feed_server, [("a", "/a.rss", "politics")], "1h"), "utf-8")
+    port = free_port()
+    with daemon(config, port) as proc:
+        assert wait_for(lambda: len(feed_server.requests_for("/a.rss")) == 1, 5)
+        good = config_text(feed_server, [("a", "/a.rss", "politics"), ("b", "/b.rss", "labour")],
+                           "1h")
+        config.write_text(good.replace("poll:", "bogus: 1\npoll:"), "utf-8")
+        proc.send_signal(signal.SIGHUP)
+        time.sleep(2)
+        assert not feed_server.requests_for("/b.rss")  # refused: still the old config
+        config.write_text(good, "utf-8")
+        proc.send_signal(signal.SIGHUP)
+        assert wait_for(lambda: len(feed_server.requests_for("/b.rss")) == 1, 5)
+        code, _took, err = stop(proc)
+    assert code == 0
+    assert "keeping the running config" in err and "bogus" in err
+    assert len(feed_server.requests_for("/a.rss")) == 1  # restart-free reload, no re-poll
+
+
+def test_a_restart_resumes_the_schedule(tmp_path: Path, feed_server: FeedServer) -> None:
+    feed_server.routes["/a.rss"] = Route(body=rss("أ", "a"))
+    config = tmp_path / "feeds.yaml"
+    config.write_text(config_text(feed_server, [("a", "/a.rss", "politics")], "1h"), "utf-8")
+    for _ in range(2):
+        with daemon(config, free_port()) as proc:
+            time.sleep(1.5)
+            assert stop(proc)[0] == 0
+    assert len(feed_server.requests_for("/a.rss")) == 1
+
+
+def test_kill_9_while_polling_loses_and_duplicates_nothing(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    items = "".join(
+        f"<item><title>خبر رقم {i}</title><guid>g{i}</guid><link>https://x.example/{i}</link>"
+        f"<description>{'نص ' * 200}</description></item>"
+        for i in range(300)
+    )
+    sources = []
+    for n in range(20):
+        body = (
+            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+            f"<link>https://x.example/</link><description>d</description>{items}</channel></rss>"
+        ).replace("<guid>g", f"<guid>s{n}-g")
+        feed_server.routes[f"/f{n}.rss"] = Route(body=body.encode())
+        sources.append((f"s{n}", f"/f{n}.rss", "politics"))
+    config = tmp_path / "feeds.yaml"
+    config.write_text(config_text(feed_server, sources, "1h"), "utf-8")
+    for delay in (0.6, 1.0, 1.4):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "aggregator", "run", "--config", str(config), "--port",
+             str(free_port())],
+            stderr=subprocess.DEVNULL, cwd=tmp_path,
+        )
+        time.sleep(delay)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        with sqlite3.connect(tmp_path / "daemon.db") as db:
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # A complete poll afterwards: every item exactly once (links are shared across sources,
+    # so each of the 300 articles is one item carried by every source).
+    subprocess.run(
+        [sys.executable, "-m", "aggregator", "poll", "--all", "--config", str(config)],
+        check=True, cwd=tmp_path, capture_output=True,
+    )
+    with sqlite3.connect(tmp_path / "daemon.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("SELECT count(*) FROM items").fetchone()[0] == 300
+        assert db.execute("SELECT count(*) FROM item_sources").fetchone()[0] == 300 * 20
+        assert db.execute("SELECT count(*) FROM item_keys").fetchone()[0] == 300 + 300 * 20
