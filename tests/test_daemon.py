@@ -116,7 +116,9 @@ def test_the_daemon_polls_backs_off_honours_the_server_and_stops_cleanly(
         time.sleep(7)
         # the flaky source recovers; a reader of the served feed sees a new item appear
         feed_server.routes["/flaky.rss"] = Route(body=rss("عاد", "back"))
-        second = "<item><title>خبر ثان</title><guid>two</guid><link>https://x.example/2</link></item>"
+        second = (
+            "<item><title>خبر ثان</title><guid>two</guid><link>https://x.example/2</link></item>"
+        )
         feed_server.routes["/healthy.rss"] = Route(body=rss("خبر أول", "one", extra=second))
         assert wait_for(lambda: "خبر ثان" in httpx.get(feed).text, 8)
         # the flaky source's backoff (2, 4, 8 s) ends in a success, then 2 s again
@@ -148,7 +150,10 @@ def test_the_daemon_polls_backs_off_honours_the_server_and_stops_cleanly(
         assert moved == feed_server.url("/new.rss")
     listing = subprocess.run(
         [sys.executable, "-m", "aggregator", "sources", "--config", str(config)],
-        capture_output=True, text=True, check=True, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
     ).stdout
     assert "gone" in listing and "moved to" in listing
 
@@ -161,8 +166,9 @@ def test_sighup_reloads_and_refuses_a_bad_config(tmp_path: Path, feed_server: Fe
     port = free_port()
     with daemon(config, port) as proc:
         assert wait_for(lambda: len(feed_server.requests_for("/a.rss")) == 1, 5)
-        good = config_text(feed_server, [("a", "/a.rss", "politics"), ("b", "/b.rss", "labour")],
-                           "1h")
+        good = config_text(
+            feed_server, [("a", "/a.rss", "politics"), ("b", "/b.rss", "labour")], "1h"
+        )
         config.write_text(good.replace("poll:", "bogus: 1\npoll:"), "utf-8")
         proc.send_signal(signal.SIGHUP)
         time.sleep(2)
@@ -207,9 +213,18 @@ def test_kill_9_while_polling_loses_and_duplicates_nothing(
     config.write_text(config_text(feed_server, sources, "1h"), "utf-8")
     for delay in (0.6, 1.0, 1.4):
         proc = subprocess.Popen(
-            [sys.executable, "-m", "aggregator", "run", "--config", str(config), "--port",
-             str(free_port())],
-            stderr=subprocess.DEVNULL, cwd=tmp_path,
+            [
+                sys.executable,
+                "-m",
+                "aggregator",
+                "run",
+                "--config",
+                str(config),
+                "--port",
+                str(free_port()),
+            ],
+            stderr=subprocess.DEVNULL,
+            cwd=tmp_path,
         )
         time.sleep(delay)
         os.kill(proc.pid, signal.SIGKILL)
@@ -220,7 +235,9 @@ def test_kill_9_while_polling_loses_and_duplicates_nothing(
     # so each of the 300 articles is one item carried by every source).
     subprocess.run(
         [sys.executable, "-m", "aggregator", "poll", "--all", "--config", str(config)],
-        check=True, cwd=tmp_path, capture_output=True,
+        check=True,
+        cwd=tmp_path,
+        capture_output=True,
     )
     with sqlite3.connect(tmp_path / "daemon.db") as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

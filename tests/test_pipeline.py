@@ -76,9 +76,9 @@ def write_config(tmp_path: Path, server: FeedServer, sources=SOURCES) -> Path:
         ]
     lines += [
         "rules:",
-        '  - add: labour',
+        "  - add: labour",
         '    any: ["اضراب", "نقابه"]',
-        '  - drop: true',
+        "  - drop: true",
         '    any: ["اعلان ممول"]',
     ]
     config = tmp_path / "feeds.yaml"
