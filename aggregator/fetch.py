@@ -25,7 +25,8 @@ import os
 import socket
 import ssl
 import time
-from collections.abc import Coroutine
+import zlib
+from collections.abc import Coroutine, Iterator, Sequence
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
@@ -104,6 +105,27 @@ class Fetcher:
         # that other hosts could use.
         async with self._host_slot(host), self._all:
             return await self._deadline(self._fetch_http(url, validators))
+
+    async def ping_hub(self, hub: str, topics: Sequence[str]) -> list[str]:
+        """Tell a WebSub hub that ``topics`` (feed URLs) changed; returns what failed.
+
+        One POST per topic (``hub.mode=publish``), as hubs expect. A failed ping is only
+        logged by the caller: subscribers still get the change on their next poll.
+        """
+        if self._client is None:
+            raise FetchError("ping_hub called outside `async with Fetcher(...)`")
+        failures = []
+        for topic in topics:
+            try:
+                async with asyncio.timeout(self._poll.timeout):
+                    response = await self._client.post(
+                        hub, data={"hub.mode": "publish", "hub.url": topic}
+                    )
+                if response.status_code >= 300:
+                    failures.append(f"{topic}: hub answered HTTP {response.status_code}")
+            except (httpx.HTTPError, TimeoutError) as e:
+                failures.append(f"{topic}: {type(e).__name__}: {e}")
+        return failures
 
     # --- internals -------------------------------------------------------------------
 
@@ -187,24 +209,34 @@ class Fetcher:
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
     async def _read_capped(self, response: httpx.Response, url: str) -> bytes:
-        """Read the decoded body, stopping as soon as it passes the cap.
+        """Read and decode the body, stopping as soon as it passes the cap.
 
         The cap counts decoded bytes, so a compressed body that inflates past it fails
         like a plain one; a declared Content-Length over the cap fails without reading.
+        We inflate by hand, never more than the room left under the cap per step:
+        httpx would inflate each network chunk whole (a 64 KB chunk of a gzip bomb is
+        ~64 MB) before we could count it.
         """
         cap = self._poll.max_bytes
         too_big = f"body larger than {_size(cap)} cap"
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
             raise FetchError(f"{too_big} (Content-Length {_size(int(declared))})")
+        decoder = _BodyDecoder(response.headers.get("content-encoding", ""))
         chunks: list[bytes] = []
         total = 0
         try:
-            async for chunk in response.aiter_bytes():
-                total += len(chunk)
+            async for raw in response.aiter_raw():
+                for piece in decoder.feed(raw, cap - total + 1):
+                    total += len(piece)
+                    if total > cap:
+                        raise FetchError(too_big)
+                    chunks.append(piece)
+            for piece in decoder.finish(cap - total + 1):
+                total += len(piece)
                 if total > cap:
                     raise FetchError(too_big)
-                chunks.append(chunk)
+                chunks.append(piece)
         except httpx.HTTPError as e:
             raise _map_httpx_error(e, url, self._poll.timeout) from e
         return b"".join(chunks)
@@ -251,6 +283,70 @@ class Fetcher:
             validators=kept,
             elapsed=time.monotonic() - started,
         )
+
+
+class _BodyDecoder:
+    """Undo a gzip or deflate Content-Encoding with bounded output per step.
+
+    ``feed(data, room)`` yields decoded pieces totalling at most ``room`` bytes per call
+    of zlib, whatever the compression ratio: ``max_length`` keeps the rest of the input
+    in ``unconsumed_tail`` for the next step, so the caller sees the cap crossed after
+    at most one byte too many. Several gzip members in a row (legal) are decoded one
+    after another; anything else after the end of the stream is ignored, as browsers do.
+    """
+
+    def __init__(self, content_encoding: str) -> None:
+        codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip()]
+        codings = [c for c in codings if c != "identity"]
+        self._coding = codings[0] if len(codings) == 1 else ",".join(codings)
+        if self._coding not in ("", "gzip", "x-gzip", "deflate"):
+            raise FetchError(f"unsupported Content-Encoding {content_encoding!r}")
+        self._inflater: zlib._Decompress | None = None
+        self._done = False  # the stream ended; ignore whatever follows
+
+    def _new_inflater(self, first: bytes) -> zlib._Decompress:
+        if self._coding == "deflate":
+            # "deflate" should be zlib-wrapped, but many servers send raw deflate.
+            zlib_header = len(first) >= 2 and (first[0] << 8 | first[1]) % 31 == 0
+            zlib_header = zlib_header and first[0] & 0x0F == 8
+            return zlib.decompressobj(zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS)
+        return zlib.decompressobj(zlib.MAX_WBITS | 32)  # a gzip or zlib header, detected
+
+    def feed(self, data: bytes, room: int) -> Iterator[bytes]:
+        if not self._coding:
+            if data:
+                yield data
+            return
+        try:
+            while data and not self._done:
+                if self._inflater is None:
+                    self._inflater = self._new_inflater(data)
+                out = self._inflater.decompress(data, max(1, room))  # 0 would mean no limit
+                room -= len(out)
+                if out:
+                    yield out
+                if not self._inflater.eof:
+                    data = self._inflater.unconsumed_tail
+                    continue
+                data = self._inflater.unused_data
+                if self._coding != "deflate" and data[:2] == b"\x1f\x8b":
+                    self._inflater = None  # another gzip member
+                else:
+                    self._done = True
+        except zlib.error as e:
+            raise FetchError(f"could not decode the {self._coding} body: {e}") from e
+
+    def finish(self, room: int) -> Iterator[bytes]:
+        if self._inflater is None or self._done:
+            return
+        try:
+            out = self._inflater.flush(max(1, room))
+        except zlib.error as e:
+            raise FetchError(f"could not decode the {self._coding} body: {e}") from e
+        if out:
+            yield out
+        if not self._inflater.eof:
+            raise FetchError(f"the {self._coding} body ended early (truncated)")
 
 
 # --- helpers -------------------------------------------------------------------------

@@ -165,10 +165,22 @@ class Poller:
         try:
             changed = pipeline.regenerate(self.settings, self.store)
             self.dirty = False
-            if changed:
-                log.info("published: %s", ", ".join(changed))
         except AggregatorError as e:
             log.error("could not regenerate the published feeds: %s", e.message)
+            return
+        if changed:
+            log.info("published: %s", ", ".join(changed))
+        hub = self.settings.site.websub_hub
+        feeds = [self.settings.site.base_url + p for p in changed if p.startswith("/feeds/")]
+        if hub and feeds and self.fetcher is not None:
+            self.loop.create_task(self._ping(hub, feeds))
+
+    async def _ping(self, hub: str, feeds: list[str]) -> None:
+        assert self.fetcher is not None
+        failures = await self.fetcher.ping_hub(hub, feeds)
+        for failure in failures:
+            log.warning("WebSub ping to %s failed: %s", hub, failure)
+        log.debug("WebSub: pinged %s for %d feed(s)", hub, len(feeds) - len(failures))
 
     async def maintain(self) -> None:
         assert self.store is not None

@@ -29,6 +29,7 @@ class Request:
     method: str
     path: str
     headers: dict[str, str]
+    body: bytes = b""
 
 
 class FeedServer:
@@ -61,6 +62,13 @@ class FeedServer:
                         self._send(304, b"", {"ETag": etag})
                         return
                 self._send(route.status, route.body, out)
+
+            def do_POST(self) -> None:  # noqa: N802
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                body = self.rfile.read(int(headers.get("content-length", 0) or 0))
+                with server._lock:
+                    server.requests.append(Request(time.time(), "POST", self.path, headers, body))
+                self._send(204 if self.path in server.routes else 404, b"", {})
 
             def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
                 self.send_response(status)

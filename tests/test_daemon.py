@@ -244,3 +244,34 @@ def test_kill_9_while_polling_loses_and_duplicates_nothing(
         assert db.execute("SELECT count(*) FROM items").fetchone()[0] == 300
         assert db.execute("SELECT count(*) FROM item_sources").fetchone()[0] == 300 * 20
         assert db.execute("SELECT count(*) FROM item_keys").fetchone()[0] == 300 + 300 * 20
+
+
+def test_websub_hub_is_linked_and_pinged_after_a_change(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    feed_server.routes["/a.rss"] = Route(body=rss("أ", "a"))
+    feed_server.routes["/hub"] = Route()
+    config = tmp_path / "feeds.yaml"
+    text = config_text(feed_server, [("a", "/a.rss", "politics")], "1s")
+    hub = feed_server.url("/hub")
+    config.write_text(text.replace("max_items: 20}", f"max_items: 20, websub_hub: '{hub}'}}"))
+    port = free_port()
+    with daemon(config, port) as proc:
+        # the first publish creates every feed: each is announced once
+        assert wait_for(lambda: len(feed_server.requests_for("/hub")) == 9, 10)
+        atom = httpx.get(f"http://127.0.0.1:{port}/feeds/politics.atom").text
+        assert f'href="{hub}"' in atom and 'rel="hub"' in atom
+        first_wave = len(feed_server.requests_for("/hub"))
+        feed_server.routes["/a.rss"] = Route(body=rss("ب", "b"))
+        assert wait_for(lambda: len(feed_server.requests_for("/hub")) >= first_wave + 6, 10)
+        time.sleep(1.5)
+        assert stop(proc)[0] == 0
+    requests = feed_server.requests_for("/hub")
+    assert all(r.method == "POST" for r in requests)
+    second_wave = {r.body.decode() for r in requests[first_wave:]}
+    expected = {
+        f"hub.mode=publish&hub.url=http%3A%2F%2F127.0.0.1%2Ffeeds%2F{stem}.{fmt}"
+        for stem in ("all", "politics")
+        for fmt in ("rss", "atom", "json")
+    }
+    assert second_wave == expected  # only the feeds that changed
