@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -262,6 +263,10 @@ def uvicorn_config(app: Starlette, host: str, port: int) -> uvicorn.Config:
 def serve(settings: Settings, *, host: str, port: int) -> int:
     """`aggregator serve`: the server alone over what another process stores."""
     store = Store(settings.storage.path)
+    # uvicorn re-raises the signal that stopped it once it has shut down; with Python's
+    # default handler that would kill us with -15 instead of exiting 0.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: None)
     try:
         app = create_app(settings, store)
         log.info("serving %s on http://%s:%d/", settings.storage.path, host, port)

@@ -124,10 +124,18 @@ def test_the_daemon_polls_backs_off_honours_the_server_and_stops_cleanly(
         # the flaky source's backoff (2, 4, 8 s) ends in a success, then 2 s again
         assert wait_for(lambda: len(feed_server.requests_for("/flaky.rss")) >= 5, 15)
         assert wait_for(lambda: "عاد" in httpx.get(feed).text, 3)
+        metrics = httpx.get(f"http://127.0.0.1:{port}/metrics").text
         code, took, err = stop(proc)
 
     assert code == 0, err
     assert took < 5, took
+    for line in (
+        'aggregator_polls_total{outcome="error"}',
+        'aggregator_polls_total{outcome="new"}',
+        "aggregator_fetch_seconds_bucket",
+        "aggregator_items_stored 4.0",
+    ):
+        assert line in metrics, line
     # cadence: every 2 s (plus up to 10% jitter) while healthy
     healthy_gaps = gaps(feed_server, "/healthy.rss")
     assert len(healthy_gaps) >= 6 and all(1.8 <= g <= 3.5 for g in healthy_gaps), healthy_gaps

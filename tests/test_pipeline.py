@@ -300,3 +300,28 @@ def test_bad_config_refuses_to_start(tmp_path: Path, capsys: pytest.CaptureFixtu
         err = capsys.readouterr().err
         assert f"{config}:4" in err and "sources[0].categories" in err
     assert not (tmp_path / "aggregator.db").exists()
+
+
+def test_published_feeds_are_valid(polled) -> None:
+    """Atom by RFC 4287's RELAX NG schema; RSS has the channel elements RSS 2.0 requires;
+    JSON Feed has what version 1.1 requires."""
+    from lxml import etree
+
+    _config, out, _summary = polled
+    schema = etree.RelaxNG(etree.parse(str(DATA / "schema" / "atom.rng")))
+    for stem in EXPECTED:
+        atom = etree.parse(str(out / "feeds" / f"{stem}.atom"))
+        assert schema.validate(atom), (stem, schema.error_log)
+        rss = etree.parse(str(out / "feeds" / f"{stem}.rss"))
+        channel = rss.find("channel")
+        assert rss.getroot().get("version") == "2.0"
+        for required in ("title", "link", "description"):
+            assert (channel.findtext(required) or "").strip(), (stem, required)
+        for item in channel.findall("item"):
+            assert item.findtext("title") or item.findtext("description")
+            assert item.find("guid") is not None and item.find("pubDate") is not None
+        data = json.loads((out / "feeds" / f"{stem}.json").read_text(encoding="utf-8"))
+        assert data["version"] == "https://jsonfeed.org/version/1.1"
+        assert data["title"] and isinstance(data["items"], list)
+        for item in data["items"]:
+            assert item["id"] and ("content_html" in item or "content_text" in item)

@@ -142,3 +142,49 @@ def test_healthz_and_metrics(served: str) -> None:
     assert "aggregator_items_stored 8.0" in metrics
     assert "aggregator_sources_failing 0.0" in metrics
     assert "aggregator_last_successful_poll_timestamp_seconds" in metrics
+
+
+def test_healthz_says_503_when_polling_has_stalled(tmp_path: Path, feed_server) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from aggregator.server import health
+
+    serve_site(feed_server)
+    config = write_config(tmp_path, feed_server)
+    assert main(["poll", "--config", str(config)]) == 0
+    settings = load_settings(config)
+    with Store(settings.storage.path) as store:
+        now = datetime.now(UTC)
+        assert health(settings, store, now)[0] is True
+        # fifteen minutes after every source was due and nothing polled them: stalled
+        ok, body = health(settings, store, now + timedelta(minutes=30))
+    assert ok is False and len(body["overdue"]) == len(SOURCES)
+
+
+def test_serve_command_serves_what_poll_stored(tmp_path: Path, feed_server) -> None:
+    import subprocess
+    import sys
+
+    serve_site(feed_server)
+    config = write_config(tmp_path, feed_server)
+    assert main(["poll", "--config", str(config)]) == 0
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aggregator", "serve", "--config", str(config), "--port", str(port)],
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/feeds/politics.rss")
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and proc.poll() is None
+                time.sleep(0.1)
+        assert r.status_code == 200
+        assert len(feedparser.parse(r.content).entries) == 3
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    assert proc.returncode == 0
