@@ -79,16 +79,10 @@ def next_poll_after_error(
 
 
 def due_sources(settings: Settings, store: Store, now: datetime) -> list[Source]:
-    states = {state.url: state for state in store.source_states()}
-    return [s for s in settings.sources if _is_due(states.get(s.url), now)]
-
-
-def _is_due(state: SourceState | None, now: datetime) -> bool:
-    if state is None:
-        return True
-    if state.gone:
-        return False
-    return state.next_poll is None or state.next_poll <= now
+    """Configured sources that are due; one not yet in the store is due at once."""
+    due = store.due_urls(now)
+    known = store.known_urls()
+    return [s for s in settings.sources if s.url in due or s.url not in known]
 
 
 # --- one poll run ----------------------------------------------------------------------

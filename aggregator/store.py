@@ -22,10 +22,11 @@ many pollers) should be one module, not a rewrite.
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +34,7 @@ from typing import Any
 
 import sqlite_utils
 
+from aggregator.dedupe import html_to_text, normalize_text
 from aggregator.errors import StorageError
 from aggregator.models import (
     Candidate,
@@ -45,7 +47,7 @@ from aggregator.models import (
     Validators,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: full-text search (search_docs, items_fts), backfilled on open
 BUSY_TIMEOUT_MS = 15_000
 # A fixed namespace so an item's id is a pure function of the first key it was seen under.
 ITEM_NAMESPACE = uuid.UUID("6f1d7c2e-4a57-5b8e-9a3c-2f0e8d1b7a44")
@@ -118,6 +120,16 @@ CREATE TABLE IF NOT EXISTS polls (
     elapsed REAL
 );
 CREATE INDEX IF NOT EXISTS polls_source ON polls(source_url, at);
+-- Full-text search. FTS5 rows are keyed by search_docs.id, an INTEGER PRIMARY KEY (stable
+-- across VACUUM, unlike the implicit rowid of items); the indexed text is already
+-- normalized (dedupe.normalize_text), and queries are normalized the same way.
+CREATE TABLE IF NOT EXISTS search_docs (
+    id INTEGER PRIMARY KEY,
+    item_id TEXT NOT NULL UNIQUE
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(
+    text, tokenize = 'unicode61 remove_diacritics 2'
+);
 CREATE TABLE IF NOT EXISTS outputs (
     path TEXT PRIMARY KEY,
     body BLOB NOT NULL,
@@ -197,6 +209,11 @@ class Store:
             version = self._meta("schema_version")
             if version is None:
                 self._set_meta("schema_version", str(SCHEMA_VERSION))
+            elif int(version) < 2:
+                # Written before search existed: index every stored item once, in this
+                # same transaction, so a crash part-way simply redoes it.
+                self._backfill_search()
+                self._set_meta("schema_version", str(SCHEMA_VERSION))
             elif int(version) > SCHEMA_VERSION:
                 raise StorageError(
                     f"{self.path} was written by a newer aggregator (schema {version}); "
@@ -261,17 +278,32 @@ class Store:
                     [entry, source.url, entry],
                 )
 
-    def source_states(self, urls: Iterable[str] | None = None) -> list[SourceState]:
+    def source_states(self) -> list[SourceState]:
         rows = self._rows(
             "SELECT s.*, (SELECT count(*) FROM item_sources i WHERE i.source_url = s.url) "
             "AS items FROM sources s ORDER BY s.name"
         )
-        wanted = set(urls) if urls is not None else None
-        return [_source_state(row) for row in rows if wanted is None or row["url"] in wanted]
+        return [_source_state(row) for row in rows]
 
     def source_state(self, url: str) -> SourceState | None:
-        states = self.source_states([url])
-        return states[0] if states else None
+        """One source's poll state, without counting its items (the poller asks per poll)."""
+        rows = self._rows("SELECT s.*, NULL AS items FROM sources s WHERE s.url = ?", [url])
+        return _source_state(rows[0]) if rows else None
+
+    def known_urls(self) -> set[str]:
+        return {row["url"] for row in self._rows("SELECT url FROM sources")}
+
+    def due_urls(self, now: datetime) -> set[str]:
+        """Sources whose next poll has come (never polled counts), except gone ones.
+
+        Cheap on purpose: the daemon asks every second."""
+        return {
+            row["url"]
+            for row in self._rows(
+                "SELECT url FROM sources WHERE gone = 0 AND (next_poll IS NULL OR next_poll <= ?)",
+                [to_text(now)],
+            )
+        }
 
     def fetch_url(self, url: str) -> str:
         rows = self._rows("SELECT fetch_url FROM sources WHERE url = ?", [url])
@@ -431,6 +463,9 @@ class Store:
                         item_id,
                     ],
                 )
+                self._index_for_search(
+                    item_id, item.title, item.summary_html, item.content_html
+                )
                 updated_ids.append(item_id)
                 changed = True
             if candidate.dropped and not dropped:
@@ -495,6 +530,7 @@ class Store:
             "INSERT OR IGNORE INTO item_keys(key, item_id) VALUES (?, ?)",
             [(key, item_id) for key in candidate.keys],
         )
+        self._index_for_search(item_id, item.title, item.summary_html, item.content_html)
         conn.execute(
             "INSERT INTO item_sources(item_id, source_url, position, guid, first_seen) "
             "VALUES (?, ?, 0, ?, ?)",
@@ -596,6 +632,56 @@ class Store:
             yield from self._hydrate(rows)
             after = (rows[-1]["published"], rows[-1]["id"])
 
+    # --- full-text search --------------------------------------------------------------
+
+    def _index_for_search(self, item_id: str, title: str, summary: str, content: str) -> None:
+        """(Re)index one item's normalized title and text; call inside a transaction."""
+        conn = self.db.conn
+        conn.execute("INSERT OR IGNORE INTO search_docs(item_id) VALUES (?)", [item_id])
+        (doc_id,) = conn.execute(
+            "SELECT id FROM search_docs WHERE item_id = ?", [item_id]
+        ).fetchone()
+        conn.execute("DELETE FROM items_fts WHERE rowid = ?", [doc_id])
+        conn.execute(
+            "INSERT INTO items_fts(rowid, text) VALUES (?, ?)",
+            [doc_id, search_text(title, summary, content)],
+        )
+
+    def _backfill_search(self) -> None:
+        rows = self.db.conn.execute(
+            "SELECT id, title, summary_html, content_html FROM items "
+            "WHERE id NOT IN (SELECT item_id FROM search_docs)"
+        ).fetchall()
+        for item_id, title, summary, content in rows:
+            self._index_for_search(item_id, title, summary, content)
+
+    def search_items(
+        self, query: str, limit: int, *, category: str | None = None
+    ) -> list[StoredItem]:
+        """The newest ``limit`` published items matching ``query`` (see ``fts_query``).
+
+        Raises ``SearchError`` when the query has no words to look for."""
+        match = fts_query(query)
+        sql = (
+            f"SELECT {', '.join('i.' + c.strip() for c in _ITEM_COLUMNS.split(','))} "
+            "FROM items_fts f JOIN search_docs d ON d.id = f.rowid "
+            "JOIN items i ON i.id = d.item_id "
+            "WHERE items_fts MATCH ? AND i.dropped = 0"
+        )
+        params: list[Any] = [match]
+        if category is not None:
+            sql += " AND i.id IN (SELECT item_id FROM item_categories WHERE category = ?)"
+            params.append(category)
+        sql += " ORDER BY i.published DESC, i.id DESC LIMIT ?"
+        params.append(limit)
+        try:
+            rows = [dict(r) for r in _dict_rows(self.db.conn.execute(sql, params))]
+        except sqlite3.OperationalError as e:
+            raise SearchError(f"cannot search for {query!r}: {e}") from e
+        except sqlite3.Error as e:
+            raise StorageError(f"database {self.path}: {e}") from e
+        return self._hydrate(rows)
+
     # --- maintenance -------------------------------------------------------------------
 
     def prune(self, older_than: datetime, keep_newest: int, categories: Sequence[str]) -> int:
@@ -620,6 +706,12 @@ class Store:
                 )
             doomed = "SELECT id FROM items WHERE published < ? AND id NOT IN (SELECT id FROM keep)"
             conn.execute(f"DELETE FROM item_categories WHERE item_id IN ({doomed})", [cutoff])
+            conn.execute(
+                "DELETE FROM items_fts WHERE rowid IN (SELECT id FROM search_docs "
+                f"WHERE item_id IN ({doomed}))",
+                [cutoff],
+            )
+            conn.execute(f"DELETE FROM search_docs WHERE item_id IN ({doomed})", [cutoff])
             conn.execute(f"DELETE FROM item_sources WHERE item_id IN ({doomed})", [cutoff])
             deleted = conn.execute(
                 "DELETE FROM items WHERE published < ? AND id NOT IN (SELECT id FROM keep)",
@@ -677,6 +769,82 @@ class Store:
         ]
 
 
+class SearchError(StorageError):
+    """A search query with nothing to look for, or one SQLite could not run."""
+
+
+# Arabic clitics a word may carry (the rules' prefixes: و ف ب ل ك, the article, لل), so a
+# search for اضراب also finds والإضراب and للإضراب, as the rules do.
+# fmt: off
+_ARABIC_PREFIXES = (
+    "", "و", "ف", "ب", "ل", "ك", "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل",
+    "وب", "ول", "فب", "فل", "وك",
+)
+# fmt: on
+_ARABIC_WORD = re.compile("^[\u0621-\u064a\u0671-\u06d3]")
+_QUERY_TOKEN = re.compile(r'"[^"]*"?|\S+')
+MAX_QUERY_WORDS = 16
+
+
+def search_text(title: str, summary_html: str, content_html: str) -> str:
+    """What the search index holds for an item: its words, normalized like the rules'."""
+    text = " ".join((title, html_to_text(summary_html), html_to_text(content_html)))
+    return normalize_text(text)
+
+
+def _fts_phrase(words: list[str], prefix: bool) -> str:
+    return '"' + " ".join(words) + '"' + ("*" if prefix else "")
+
+
+def fts_query(query: str) -> str:
+    """An FTS5 MATCH expression for what a reader typed; never an FTS syntax error.
+
+    Words must all occur (AND); ``"several words"`` is a phrase; ``OR`` (in capitals)
+    between two terms means either; ``word*`` matches words starting with it. Every term
+    is normalized like the indexed text (diacritics, alef forms, case) and quoted, so no
+    character a reader types is FTS syntax. An Arabic word also matches with the clitic
+    prefixes the rules accept."""
+    terms: list[str] = []
+    pending_or = False
+    for token in _QUERY_TOKEN.findall(query):
+        if token == "OR":
+            pending_or = bool(terms)
+            continue
+        quoted = token.startswith('"')
+        prefix = token.endswith("*") and not quoted
+        words = normalize_text(token.strip('"').rstrip("*")).split()
+        if not words:
+            continue
+        if not quoted and len(words) == 1 and _ARABIC_WORD.match(words[0]) and not prefix:
+            word = words[0]
+            stem = word[2:] if word.startswith("ال") and len(word) > 4 else word
+            variants = dict.fromkeys(p + stem for p in _ARABIC_PREFIXES)
+            term = "(" + " OR ".join(_fts_phrase([v], False) for v in variants) + ")"
+        elif quoted:
+            term = _fts_phrase(words, False)
+        else:
+            # "covid-19" normalizes to two words: they must occur together, as typed.
+            term = _fts_phrase(words, prefix)
+        if pending_or and terms:
+            terms[-1] = f"({terms[-1]} OR {term})"
+        else:
+            terms.append(term)
+        pending_or = False
+        if len(terms) >= MAX_QUERY_WORDS:
+            break
+    if not terms:
+        raise SearchError(
+            "the search has no words to look for: write one or more words, e.g. q=إضراب"
+        )
+    return " AND ".join(terms)
+
+
+def _dict_rows(cursor: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
+    names = [d[0] for d in cursor.description]
+    for row in cursor:
+        yield dict(zip(names, row, strict=True))
+
+
 def _source_state(row: Mapping[str, Any]) -> SourceState:
     return SourceState(
         url=row["url"],
@@ -687,7 +855,7 @@ def _source_state(row: Mapping[str, Any]) -> SourceState:
         last_error=row["last_error"],
         error_count=row["error_count"],
         next_poll=from_text(row["next_poll"]),
-        items=row["items"],
+        items=row["items"] or 0,
         validators=Validators(etag=row["etag"], last_modified=row["last_modified"]),
         body_hash=row["body_hash"],
         fetch_url=row["fetch_url"],
