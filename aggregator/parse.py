@@ -20,6 +20,8 @@ Policy, chosen for a reader's sake:
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import html
 import io
 import json
@@ -31,6 +33,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import feedparser
+import feedparser.encodings
 import nh3
 
 from aggregator.errors import ParseError
@@ -77,6 +80,16 @@ _WEB_SCHEMES = ("http", "https")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPACE_RE = re.compile(r"\s+")
 _FUTURE_SLACK = timedelta(days=2)
+_EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
+# Limits on absurd contents (see README, "Robustness"): longer text is cut, not refused.
+MAX_TITLE_CHARS = 1_000
+MAX_HTML_CHARS = 256 * 1024  # per summary or content, before and after sanitizing
+MAX_AUTHOR_CHARS = 200
+MAX_TAGS = 50
+MAX_TAG_CHARS = 100
+MAX_GUID_CHARS = 1_000  # a longer guid is replaced by its hash: still stable, still unique
+MAX_LINK_CHARS = 8_192  # a longer link is dropped
+MAX_ITEMS_PER_FEED = 1_000  # the newest ones are kept
 _HARMLESS_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
 
 
@@ -150,8 +163,12 @@ def _usable(dt: datetime | None, now: datetime) -> datetime | None:
         return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
-    dt = dt.astimezone(UTC)
-    return None if dt > now + _FUTURE_SLACK else dt
+    try:
+        dt = dt.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+    # Before 1970-01-02 is a CMS's zero date (0000-00-00, epoch 0, 1900-01-01), not news.
+    return None if dt > now + _FUTURE_SLACK or dt < _EARLIEST else dt
 
 
 def _from_struct(value: Any, now: datetime) -> datetime | None:
@@ -208,6 +225,25 @@ def _summary_and_content(summary: str, content: str) -> tuple[str, str]:
     return summary, content
 
 
+_EMAIL_NAME_RE = re.compile(r"^\s*[^\s@()<>]+@[^\s()<>]+\s*\((?P<name>.+)\)\s*$")
+_NAME_EMAIL_RE = re.compile(r"^\s*(?P<name>[^<>]+?)\s*<[^\s@<>]+@[^\s<>]+>\s*$")
+
+
+def _author_name(entry: Mapping[str, Any]) -> str | None:
+    """The author's name. RSS writes "email (Name)"; feedparser 6 splits that at the wrong
+    offsets when the name is not ASCII ("ple (سلمى" for "info@left.example (سلمى حداد)"),
+    so the common shapes are taken apart here and feedparser's split is the fallback."""
+    raw = entry.get("author")
+    if isinstance(raw, str):
+        match = _EMAIL_NAME_RE.match(raw) or _NAME_EMAIL_RE.match(raw)
+        if match:
+            return _plain(match.group("name")) or None
+        if "@" not in raw:
+            return _plain(raw) or None
+    detail = entry.get("author_detail") or {}
+    return _plain(detail.get("name") or raw) or None
+
+
 def _unique(values: Iterable[str]) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for value in values:
@@ -235,8 +271,7 @@ def _xml_item(
     guid = entry.get("id")
     guid = _CONTROL_RE.sub("", guid).strip() if isinstance(guid, str) else ""
 
-    author_detail = entry.get("author_detail") or {}
-    author = _plain(author_detail.get("name") or entry.get("author")) or None
+    author = _author_name(entry)
 
     tags = _unique(_plain(t.get("term")) for t in entry.get("tags") or () if isinstance(t, Mapping))
 
@@ -258,6 +293,180 @@ def _xml_item(
     )
 
 
+# --- absurd contents -----------------------------------------------------------------
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, at a space when one is near, marked with "…"."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    space = head.rfind(" ", limit - 80)
+    return (head[:space] if space > 0 else head).rstrip() + "…"
+
+
+def _cut_html(fragment: str, cleaner: nh3.Cleaner) -> str:
+    """Sanitized HTML over the cap is cut and sanitized again, so no tag is left half-open."""
+    while len(fragment) > MAX_HTML_CHARS:
+        fragment = cleaner.clean(fragment[: MAX_HTML_CHARS - 1024]).strip()
+    return fragment
+
+
+def _bounded(item: ParsedItem, cleaner: nh3.Cleaner) -> ParsedItem:
+    guid = item.guid
+    if guid is not None and len(guid) > MAX_GUID_CHARS:
+        guid = "sha256:" + hashlib.sha256(guid.encode("utf-8", "surrogatepass")).hexdigest()
+    link = item.link if item.link is None or len(item.link) <= MAX_LINK_CHARS else None
+    tags = tuple(_cut(t, MAX_TAG_CHARS) for t in item.tags[:MAX_TAGS])
+    author = _cut(item.author, MAX_AUTHOR_CHARS) if item.author else item.author
+    return dataclasses.replace(
+        item,
+        guid=guid,
+        link=link,
+        title=_cut(item.title, MAX_TITLE_CHARS),
+        summary_html=_cut_html(item.summary_html, cleaner),
+        content_html=_cut_html(item.content_html, cleaner),
+        author=author,
+        tags=tags,
+    )
+
+
+def _bounded_items(
+    items: list[ParsedItem], cleaner: nh3.Cleaner, warnings: list[str]
+) -> tuple[ParsedItem, ...]:
+    """Every item within the limits above; empty items dropped; at most the newest
+    ``MAX_ITEMS_PER_FEED``, in document order. ``warnings`` says what was left out."""
+    kept = [
+        _bounded(item, cleaner)
+        for item in items
+        if item.title or item.link or item.summary_html or item.content_html
+    ]
+    if len(kept) < len(items):
+        warnings.append(f"{len(items) - len(kept)} empty item(s) skipped")
+    if len(kept) > MAX_ITEMS_PER_FEED:
+        warnings.append(f"{len(kept)} items: only the newest {MAX_ITEMS_PER_FEED} kept")
+        # Undated items count as newest (they are dated when first seen); ties keep order.
+        order = sorted(
+            range(len(kept)),
+            key=lambda i: (kept[i].published is not None, -(kept[i].published or _EARLIEST).timestamp(), i),
+        )
+        chosen = sorted(order[:MAX_ITEMS_PER_FEED])
+        kept = [kept[i] for i in chosen]
+    return tuple(kept)
+
+
+# --- XML entity declarations ---------------------------------------------------------
+
+# Internal entities may expand to at most this much text in one document, in all.
+MAX_ENTITY_EXPANSION = 1 << 20
+_PREDEFINED_ENTITIES = frozenset({b"lt", b"gt", b"amp", b"quot", b"apos"})
+_DTD_TOKEN_RE = re.compile(rb"[\"'\[\]>]|<!--")
+_ENTITY_DECL_RE = re.compile(
+    rb"<!ENTITY\s+(%\s*)?([^\s\"'>%]+)\s*(?:\"([^\"]*)\"|'([^']*)'|(SYSTEM|PUBLIC)\b)?"
+)
+_ENTITY_REF_RE = re.compile(rb"[&%]([^\s;&%#]+);")
+
+
+def _prolog_end(text: bytes) -> int:
+    """Where the first element starts: the only place an XML parser reads declarations.
+
+    A linear scan that steps over processing instructions, comments and DOCTYPEs (quotes
+    and internal subsets included), so a ``<b>`` inside an entity value is not mistaken
+    for the root element, and ``<!ENTITY`` quoted in an article's CDATA is not looked at.
+    """
+    n = len(text)
+    i = 0
+    while True:
+        j = text.find(b"<", i)
+        if j < 0:
+            return n
+        nxt = text[j + 1 : j + 2]
+        if nxt == b"?":
+            k = text.find(b"?>", j + 2)
+            i = n if k < 0 else k + 2
+        elif text.startswith(b"<!--", j):
+            k = text.find(b"-->", j + 4)
+            i = n if k < 0 else k + 3
+        elif text[j + 1 : j + 9].upper() == b"!DOCTYPE":
+            i = _doctype_end(text, j + 9)
+        elif nxt.isalpha() or nxt in (b"_", b":") or nxt[:1] >= b"\x80":
+            return j
+        else:
+            i = j + 1
+        if i >= n:
+            return n
+
+
+def _doctype_end(text: bytes, i: int) -> int:
+    depth = 0
+    n = len(text)
+    while True:
+        match = _DTD_TOKEN_RE.search(text, i)
+        if match is None:
+            return n
+        token = match.group()
+        if token in (b'"', b"'"):
+            k = text.find(token, match.end())
+            if k < 0:
+                return n
+            i = k + 1
+        elif token == b"<!--":
+            k = text.find(b"-->", match.end())
+            if k < 0:
+                return n
+            i = k + 3
+        elif token == b"[":
+            depth += 1
+            i = match.end()
+        elif token == b"]":
+            depth = max(0, depth - 1)
+            i = match.end()
+        elif depth == 0:  # ">"
+            return match.end()
+        else:
+            i = match.end()
+
+
+def _refuse_entity_bombs(body: bytes, headers: Mapping[str, str]) -> None:
+    """Raise ParseError for a DOCTYPE whose entities would expand past a small bound.
+
+    expat (feedparser's strict parser) expands internal entities, and only stops a
+    "billion laughs" after several MB and seconds; feedparser's loose parser expands
+    the simple ones it keeps. So, before either sees the document (decoded exactly as
+    feedparser will decode it, so UTF-16 or UTF-7 hide nothing), we refuse:
+    - an internal entity whose value refers to another entity (nested expansion),
+    - internal parameter entities (they can smuggle in more declarations),
+    - entities that would add more than ``MAX_ENTITY_EXPANSION`` characters in all
+      (one long value referenced many times: "quadratic blowup").
+    External entities (SYSTEM/PUBLIC) are left alone: no parser here ever resolves them,
+    so a reference to one reads as nothing -- no file, no request.
+    """
+    text = feedparser.encodings.convert_to_utf8(dict(headers), body, feedparser.FeedParserDict())
+    if b"<!ENTITY" not in text:
+        return
+    prolog = text[: _prolog_end(text)]
+    expansion = 0
+    for match in _ENTITY_DECL_RE.finditer(prolog):
+        parameter, name, value = match.group(1), match.group(2), match.group(3)
+        value = value if value is not None else match.group(4)
+        if value is None:
+            continue  # external, or no value a parser would accept
+        if parameter:
+            raise ParseError("refused: the DOCTYPE declares an internal parameter entity")
+        nested = [r for r in _ENTITY_REF_RE.findall(value) if r not in _PREDEFINED_ENTITIES]
+        if nested:
+            raise ParseError(
+                "refused: an entity in the DOCTYPE refers to other entities "
+                "(an entity-expansion bomb)"
+            )
+        expansion += text.count(b"&" + name + b";") * len(value)
+        if expansion > MAX_ENTITY_EXPANSION:
+            raise ParseError(
+                "refused: the DOCTYPE's entities would expand to more than "
+                f"{MAX_ENTITY_EXPANSION // (1 << 20)} MB (an entity-expansion bomb)"
+            )
+
+
 # --- XML feeds (feedparser) ----------------------------------------------------------
 
 
@@ -277,6 +486,7 @@ def _bozo_text(result: Mapping[str, Any]) -> str:
 
 
 def _parse_xml(body: bytes, url: str, headers: Mapping[str, str]) -> ParsedFeed:
+    _refuse_entity_bombs(body, headers)
     # A BytesIO, never the bytes themselves: feedparser would try to open() a bytes path.
     result = feedparser.parse(
         io.BytesIO(body),
@@ -312,9 +522,9 @@ def _parse_xml(body: bytes, url: str, headers: Mapping[str, str]) -> ParsedFeed:
 
     feed = result.get("feed") or {}
     return ParsedFeed(
-        title=_plain(feed.get("title")),
+        title=_cut(_plain(feed.get("title")), MAX_TITLE_CHARS),
         link=_web_link(feed.get("link"), base),
-        items=tuple(items),
+        items=_bounded_items(items, cleaner, warnings),
         ttl=_ttl(feed.get("ttl")),
         warnings=tuple(warnings),
     )
@@ -423,9 +633,9 @@ def _parse_json(body: bytes, url: str) -> ParsedFeed:
         except Exception as exc:  # one bad item must not cost the others
             warnings.append(f"item {index} skipped: {type(exc).__name__}: {exc}")
     return ParsedFeed(
-        title=_plain(_json_text(doc.get("title"))),
+        title=_cut(_plain(_json_text(doc.get("title"))), MAX_TITLE_CHARS),
         link=_web_link(doc.get("home_page_url"), base),
-        items=tuple(items),
+        items=_bounded_items(items, cleaner, warnings),
         ttl=None,
         warnings=tuple(warnings),
     )

@@ -1,0 +1,80 @@
+"""Real feed readers read what we serve: newsboat (Debian's package) fetches the served RSS
+and Atom over HTTP, and its own SQLite cache shows what a subscriber would see."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from feedserver import FeedServer
+from test_pipeline import ELECTIONS, EXPECTED, serve_site, write_config
+from test_server import free_port
+
+from aggregator.cli import main
+from aggregator.config import load_settings
+from aggregator.server import create_app, uvicorn_config
+from aggregator.store import Store
+
+NEWSBOAT = shutil.which("newsboat")
+
+
+@pytest.fixture
+def base_url(tmp_path: Path, feed_server: FeedServer) -> Iterator[str]:
+    serve_site(feed_server)
+    config = write_config(tmp_path, feed_server)
+    assert main(["poll", "--config", str(config)]) == 0
+    settings = load_settings(config)
+    store = Store(settings.storage.path)
+    port = free_port()
+    server = uvicorn.Server(uvicorn_config(create_app(settings, store), "127.0.0.1", port))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(5)
+    store.close()
+
+
+@pytest.mark.skipif(NEWSBOAT is None, reason="newsboat is not installed (apt-get install newsboat)")
+@pytest.mark.parametrize("path", ["/feeds/all.rss", "/feeds/women.atom"])
+def test_newsboat_reads_the_served_feed(base_url: str, tmp_path: Path, path: str) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "urls").write_text(base_url + path + "\n", encoding="utf-8")
+    (home / "config").write_text("", encoding="utf-8")
+    cache = home / "cache.db"
+    result = subprocess.run(
+        [
+            str(NEWSBOAT),
+            "-u",
+            str(home / "urls"),
+            "-c",
+            str(cache),
+            "-C",
+            str(home / "config"),
+            "-x",
+            "reload",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"},
+    )
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(cache) as db:
+        rows = db.execute("SELECT title, author, url FROM rss_item").fetchall()
+    stem = path.rsplit("/", 1)[1].split(".")[0]
+    assert sorted(title for title, _a, _u in rows) == sorted(EXPECTED[stem])
+    if stem == "all":
+        author = next(a for t, a, _u in rows if t == ELECTIONS)
+        assert author == "سلمى حداد"
