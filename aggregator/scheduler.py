@@ -86,6 +86,9 @@ class Poller:
             self._ready.set()
             return
         self._ready.set()
+        # Publish at once (empty feeds on a new install, new titles after a config edit):
+        # subscribers get a valid feed before the first poll ends.
+        self.loop.call_soon(self._regenerate)
         self.loop.run_forever()
 
     def call(self, coro: Coroutine[Any, Any, Any]) -> Future[Any]:
