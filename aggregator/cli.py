@@ -10,16 +10,18 @@ import asyncio
 import dataclasses
 import logging
 import os
+import shutil
 import sys
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TextIO
 
 from aggregator import __version__, pipeline
 from aggregator.config import load_settings
-from aggregator.errors import AggregatorError, ConfigError
+from aggregator.errors import AggregatorError, ConfigError, StorageError
 from aggregator.models import PollOutcome, Settings, SourceState
 from aggregator.store import Store
 
@@ -38,6 +40,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  {problem}", file=sys.stderr)
         print("Fix them and run `aggregator check` again; nothing was started.", file=sys.stderr)
         return 2
+    except StorageError as e:
+        print(f"aggregator: {e.message}", file=sys.stderr)
+        print(
+            "Check the database path (--db, $AGGREGATOR_DB or storage.path in the config), "
+            "that its directory exists and is writable, and that the disk is not full.",
+            file=sys.stderr,
+        )
+        return 1
     except AggregatorError as e:
         print(f"aggregator: {e.message}", file=sys.stderr)
         return 1
@@ -80,9 +90,36 @@ def _parser() -> argparse.ArgumentParser:
     _add_listen(p)
     command("check", _cmd_check, "validate the config: exit 0, or print every error and exit 2")
     command("sources", _cmd_sources, "one row per source: state, last poll, items, errors")
+    p = command(
+        "stories", _cmd_stories, "recent stories several outlets told: what was merged and why"
+    )
+    p.add_argument(
+        "--days", type=float, default=3.0, metavar="N", help="merges of the last N days (3)"
+    )
     p = command("import-opml", _cmd_import_opml, "add the subscriptions of an OPML file")
     p.add_argument("file", metavar="FILE", help="an OPML export of a feed reader")
+    p.add_argument(
+        "--category",
+        metavar="C",
+        help="where feeds outside any folder go (default: the first category)",
+    )
+    p = command("add", _cmd_add, "find the feed of a web page, check it, add it to feeds.yaml")
+    p.add_argument("url", metavar="URL", help="a feed, or a web page that links to its feed")
+    p.add_argument("--category", required=True, metavar="C", help="the category to file it in")
+    p.add_argument("--name", help="the source's name (default: the feed's own title)")
+    p = command("search", _cmd_search, "print the newest stored items matching a query")
+    p.add_argument("query", metavar="QUERY", help='words (all must occur), "a phrase", OR, word*')
+    p.add_argument("--category", metavar="C", help="only items in this category")
+    p.add_argument("--limit", type=int, default=20, help="at most this many items (20)")
     command("export-opml", _cmd_export_opml, "print the configured sources as OPML")
+    p = command("export", _cmd_export, "print every stored item, one per line (streamed)")
+    p.add_argument(
+        "--format",
+        choices=("jsonl", "tsv"),
+        default="jsonl",
+        help="jsonl (default): id, link, title, published, sources, categories; "
+        "tsv: source feed URL, link, title, one line per item and source",
+    )
     return parser
 
 
@@ -141,10 +178,63 @@ def _cmd_poll(args: argparse.Namespace) -> int:
             sources = list(settings.sources)
         else:
             sources = pipeline.due_sources(settings, store, now)
-        outcomes = asyncio.run(pipeline.poll_sources(settings, store, sources))
+        progress = _Progress(len(sources), sys.stderr)
+        with progress:
+            outcomes = asyncio.run(
+                pipeline.poll_sources(settings, store, sources, on_outcome=progress.update)
+            )
         changed = pipeline.regenerate(settings, store)
     print(_summary(settings, outcomes, changed))
     return 0
+
+
+class _Progress:
+    """`poll` progress on a terminal: one line rewritten in place ("12/40 sources"), and
+    each failure on its own line as it happens. Not on a terminal (cron, systemd, a pipe)
+    it writes nothing: the log already has one line per failure, and the summary follows.
+    """
+
+    def __init__(self, total: int, stream: TextIO) -> None:
+        self.total = total
+        self.stream = stream
+        self.done = 0
+        self.failed = 0
+        self.new = 0
+        self.live = bool(getattr(stream, "isatty", lambda: False)()) and total > 0
+        self._poll_log = logging.getLogger("aggregator.poll")
+        self._level = self._poll_log.level
+
+    def __enter__(self) -> _Progress:
+        if self.live:
+            # Failures are shown here; log lines would tear the progress line apart.
+            self._poll_log.setLevel(logging.ERROR)
+            self._draw("")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.live:
+            self._poll_log.setLevel(self._level)
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+    def update(self, outcome: PollOutcome) -> None:
+        self.done += 1
+        self.new += outcome.new_items
+        if not self.live:
+            return
+        if outcome.outcome == "error":
+            self.failed += 1
+            self.stream.write(f"\r\033[KFAILED {outcome.source.name}: {outcome.error}\n")
+        self._draw(outcome.source.name)
+
+    def _draw(self, last: str) -> None:
+        width = shutil.get_terminal_size((80, 20)).columns
+        line = (
+            f"polling: {self.done}/{self.total} sources, {self.failed} failed, "
+            f"{self.new} new item(s)" + (f" (last: {last})" if last else "")
+        )
+        self.stream.write("\r\033[K" + line[: max(10, width - 1)])
+        self.stream.flush()
 
 
 def _summary(settings: Settings, outcomes: list[PollOutcome], changed: list[str]) -> str:
@@ -199,18 +289,22 @@ def _cmd_sources(args: argparse.Namespace) -> int:
         store.sync_sources(settings.sources)
         configured = {s.url for s in settings.sources}
         states = [s for s in store.source_states() if s.url in configured]
-    states.sort(key=lambda s: (-s.error_count, s.name))
-    rows = [("NAME", "STATE", "LAST POLL", "HTTP", "ITEMS", "ERRORS", "NEXT POLL", "NOTE")]
+    # Failing (and gone) sources first, the most failures at the top: they need action.
+    rank = {"failing": 0, "gone": 0, "new": 1, "ok": 2}
+    states.sort(key=lambda s: (rank[_state_word(s)], -s.error_count, s.name))
+    now = pipeline.utcnow()
+    header = ("NAME", "STATE", "LAST SUCCESS", "HTTP", "ITEMS", "ERRORS", "NEXT POLL")
+    rows = [(*header, "LAST ERROR / NOTE")]
     for s in states:
         rows.append(
             (
-                s.name,
+                _clip(s.name, 36),
                 _state_word(s),
-                _when(s.last_poll),
+                _ago(s.last_success, now),
                 str(s.last_status or "-"),
                 str(s.items),
                 str(s.error_count),
-                _when(s.next_poll) if not s.gone else "never",
+                "never" if s.gone else _until(s.next_poll, now),
                 _note(s),
             )
         )
@@ -218,7 +312,37 @@ def _cmd_sources(args: argparse.Namespace) -> int:
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         print("  ".join([*cells, row[-1]]).rstrip())
+    counts = Counter(_state_word(s) for s in states)
+    print(
+        f"{len(states)} source(s): {counts['ok']} ok, {counts['failing']} failing, "
+        f"{counts['gone']} gone, {counts['new']} not polled yet"
+    )
     return 0
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _ago(moment: datetime | None, now: datetime) -> str:
+    """ "never", "5m ago", "3h ago", "2d ago": a glance, not a timestamp."""
+    if moment is None:
+        return "never"
+    return _span((now - moment).total_seconds()) + " ago"
+
+
+def _until(moment: datetime | None, now: datetime) -> str:
+    if moment is None or moment <= now:
+        return "due now"
+    return "in " + _span((moment - now).total_seconds())
+
+
+def _span(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
 
 
 def _state_word(s: SourceState) -> str:
@@ -246,6 +370,32 @@ def _when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else "-"
 
 
+def _cmd_stories(args: argparse.Namespace) -> int:
+    """Each story that gained items lately: its representative (what subscribers see),
+    then each item merged into it with its outlet, similarity and the rule that fired."""
+    settings = _settings(args)
+    if args.days <= 0:
+        print("aggregator: --days must be more than 0", file=sys.stderr)
+        return 2
+    with Store(settings.storage.path) as store:
+        stories = store.recent_stories(pipeline.utcnow() - timedelta(days=args.days))
+    if not settings.dedupe.enabled:
+        print("note: dedupe.enabled is false in the config: no new stories are being merged")
+    if not stories:
+        print(f"no stories merged in the last {args.days:g} day(s)")
+        return 0
+    for story in stories:
+        where = story.source.name if story.source else "?"
+        print(f"{_when(story.published)}  {story.title}")
+        print(f"    {'first':>17}  {where}  {story.id}")
+        for m in story.members:
+            print(f"    {m.rule:>12} {m.similarity:.2f}  {m.source.name}: {m.title}")
+        print()
+    merged = sum(len(s.members) for s in stories)
+    print(f"{len(stories)} stories, {merged} merged item(s) in the last {args.days:g} day(s)")
+    return 0
+
+
 def _cmd_export_opml(args: argparse.Namespace) -> int:
     from aggregator.publish import render_opml
 
@@ -253,12 +403,127 @@ def _cmd_export_opml(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    """Stream the store: one line per item (or per item and source), never all in memory."""
+    settings = _settings(args)
+    out = sys.stdout
+    try:
+        _export(settings, args.format, out)
+    except BrokenPipeError:
+        # `aggregator export | head`: the reader left; that is not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
+def _export(settings: Settings, fmt: str, out) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    with Store(settings.storage.path, readonly=True) as store:
+        for item in store.iter_items():
+            if fmt == "tsv":
+                for source in item.sources:
+                    cells = (source.url, item.link or "", item.title)
+                    out.write("\t".join(_tsv_cell(c) for c in cells) + "\n")
+                continue
+            record = {
+                "id": item.id,
+                "link": item.link,
+                "title": item.title,
+                "published": item.published.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "sources": [{"name": s.name, "url": s.url} for s in item.sources],
+                "categories": list(item.categories),
+            }
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    out.flush()
+
+
+def _tsv_cell(text: str) -> str:
+    return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+
 def _cmd_import_opml(args: argparse.Namespace) -> int:
     from aggregator.opml import import_opml
 
     _settings(args)  # refuse to edit a config that is already broken
-    added = import_opml(Path(args.config), Path(args.file))
-    print(f"added {added} source(s) to {args.config}")
+    plan = import_opml(Path(args.config), Path(args.file), default_category=args.category)
+    for category in plan.categories:
+        print(f"new category {category.slug}: {category.title}")
+    for source in plan.sources:
+        print(f"added {source.name} ({', '.join(source.categories)}): {source.url}")
+    for reason in plan.skipped:
+        print(f"skipped {reason}")
+    print(
+        f"{args.config}: {len(plan.sources)} source(s) and {len(plan.categories)} "
+        f"categor{'y' if len(plan.categories) == 1 else 'ies'} added, "
+        f"{len(plan.skipped)} skipped"
+        + ("; run `aggregator poll` to fetch them" if plan.sources else "")
+    )
+    return 0
+
+
+def _cmd_add(args: argparse.Namespace) -> int:
+    from aggregator.config_edit import NewSource, add_to_config
+    from aggregator.dedupe import canonical_url
+    from aggregator.discover import discover_feed
+
+    settings = _settings(args)
+    if settings.category(args.category) is None:
+        known = ", ".join(c.name for c in settings.categories)
+        print(
+            f"aggregator: {args.category!r} is not a category in {args.config}: use one of "
+            f"{known}, or add it under categories: first",
+            file=sys.stderr,
+        )
+        return 2
+    existing = {canonical_url(s.url): s for s in settings.sources}
+    for url in (args.url, None):
+        if url is None:  # after discovery: a page's feed may be one we have
+            found = asyncio.run(discover_feed(args.url, settings.poll))
+            url = found.url
+        twin = existing.get(canonical_url(url))
+        if twin is not None:
+            print(f"{url} is already in {args.config} as {twin.name!r}; nothing to do")
+            return 0
+    name = " ".join((args.name or found.feed.title or "").split())
+    if not name:
+        name = found.url.split("//", 1)[-1].split("/", 1)[0].removeprefix("www.")
+    if any(s.name == name for s in settings.sources):
+        print(
+            f"aggregator: a source named {name!r} is already in {args.config}: "
+            "choose another with --name",
+            file=sys.stderr,
+        )
+        return 2
+    add_to_config(
+        args.config,
+        sources=[NewSource(name=name, url=found.url, categories=(args.category,))],
+    )
+    via = f" (announced by {found.page})" if found.page else ""
+    print(
+        f"added {name!r} to {args.category}: {found.url}{via}, "
+        f"{len(found.feed.items)} item(s) now; run `aggregator poll` to fetch it"
+    )
+    return 0
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if args.category and settings.category(args.category) is None:
+        known = ", ".join(c.name for c in settings.categories)
+        print(
+            f"aggregator: unknown category {args.category!r}: use one of {known}", file=sys.stderr
+        )
+        return 2
+    with Store(settings.storage.path) as store:
+        items = store.search_items(args.query, max(1, args.limit), category=args.category)
+    if not items:
+        print(f"nothing found for {args.query!r}", file=sys.stderr)
+        return 0
+    for item in items:
+        source = item.sources[0].name if item.sources else "-"
+        print(f"{_when(item.published)}  {item.title}  [{source}]")
+        if item.link:
+            print(f"    {item.link}")
     return 0
 
 

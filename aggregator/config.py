@@ -39,7 +39,7 @@ from aggregator.models import (
     Storage,
 )
 
-__all__ = ["load_settings", "parse_duration", "parse_size"]
+__all__ = ["CONFIG_KEYS", "load_settings", "parse_duration", "parse_size"]
 
 # --- units -----------------------------------------------------------------------------
 
@@ -126,7 +126,19 @@ _POLL_KEYS = ("interval", "timeout", "max_bytes", "concurrency", "per_host")
 _CATEGORY_KEYS = ("title", "description")
 _SOURCE_KEYS = ("name", "url", "categories", "interval")
 _RULE_KEYS = ("add", "drop", "any", "all")
-_DEDUPE_KEYS = ("enabled", "window")
+_DEDUPE_KEYS = ("enabled", "window", "threshold")
+
+# Every key feeds.yaml accepts, by section (for categories and sources: per entry). The
+# README's configuration reference is checked against this by tests/test_docs.py.
+CONFIG_KEYS: dict[str, tuple[str, ...]] = {
+    "site": _SITE_KEYS,
+    "storage": _STORAGE_KEYS,
+    "poll": _POLL_KEYS,
+    "categories": _CATEGORY_KEYS,
+    "sources": _SOURCE_KEYS,
+    "rules": _RULE_KEYS,
+    "dedupe": _DEDUPE_KEYS,
+}
 
 _DEFAULT_BASE_URL = "http://localhost:8080"
 
@@ -885,9 +897,26 @@ class _Checker:
         window: Any = defaults.window_hours * 3600.0
         if section.get("window") is not None:
             window = self.duration(section["window"], (*path, "window"))
-        if isinstance(enabled, _Bad) or isinstance(window, _Bad):
+        threshold: Any = defaults.threshold
+        if section.get("threshold") is not None:
+            threshold = self.fraction(section["threshold"], (*path, "threshold"))
+        if isinstance(enabled, _Bad) or isinstance(window, _Bad) or isinstance(threshold, _Bad):
             return None
-        return DedupeSettings(enabled=enabled, window_hours=window / 3600.0)
+        return DedupeSettings(
+            enabled=enabled, window_hours=window / 3600.0, threshold=float(threshold)
+        )
+
+    def fraction(self, value: Any, path: FieldPath) -> float | _Bad:
+        """A similarity from 0 to 1 (exclusive of 0: that would merge everything)."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.problem(
+                path, f"expected a number from 0 to 1 (such as 0.33), got {_describe(value)}"
+            )
+            return _BAD
+        if not 0 < value <= 1:
+            self.problem(path, f"{value} is out of range: use a number above 0 and at most 1")
+            return _BAD
+        return float(value)
 
     # paths
 

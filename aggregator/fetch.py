@@ -47,7 +47,7 @@ ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, "
     "application/xml, text/xml, */*;q=0.1"
 )
-# Only what httpx decodes without optional packages; anything else would arrive undecoded.
+# What _BodyDecoder inflates (by hand, within the size cap); we ask for nothing else.
 ACCEPT_ENCODING = "gzip, deflate"
 # The file extensions whose type the parser cannot sniff on its own as cheaply.
 _FILE_TYPES = {".json": "application/feed+json"}
@@ -161,6 +161,10 @@ class Fetcher:
                 response = await self._client.send(request, stream=True)
             except httpx.HTTPError as e:
                 raise _map_httpx_error(e, current, self._poll.timeout) from e
+            except httpx.InvalidURL as e:
+                # Not an HTTPError: raised by build_request, or by send while it prepares
+                # the next hop of a redirect (Location: javascript:..., even unfollowed).
+                raise FetchError(f"invalid URL or redirect target from {current}: {e}") from e
             try:
                 status = response.status_code
                 if status in REDIRECT_STATUSES:

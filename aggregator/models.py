@@ -8,10 +8,10 @@ publish renders. Nothing here does I/O.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Literal
+from datetime import datetime, timedelta
+from typing import Literal, Protocol
 
 # --- configuration -------------------------------------------------------------------
 
@@ -69,8 +69,9 @@ class Rule:
 
 @dataclass(frozen=True)
 class DedupeSettings:
-    enabled: bool = True
+    enabled: bool = True  # the near-duplicate layer; guid and link dedupe always run
     window_hours: float = 72.0
+    threshold: float = 0.33  # title+text similarity from which two items are one story
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,45 @@ class StoredItem:
     first_seen: datetime
     updated: datetime | None
     categories: tuple[str, ...]
-    sources: tuple[SourceRef, ...]  # first source first
+    sources: tuple[SourceRef, ...]  # first source first; a story's: every item's sources
+    # The other items of the story this item leads (near-duplicates from other outlets),
+    # in the order they joined: their own article links, for the "also published by" line.
+    related: tuple[RelatedItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelatedItem:
+    """Another outlet's telling of a published item's story."""
+
+    id: str
+    title: str
+    link: str | None
+    source: SourceRef
+
+
+@dataclass(frozen=True)
+class StoryMember:
+    """One item that joined a story, and why (for `aggregator stories`)."""
+
+    item_id: str
+    title: str
+    link: str | None
+    source: SourceRef
+    similarity: float
+    rule: str  # dedupe.compare_stories' rule that fired
+    at: datetime
+
+
+@dataclass(frozen=True)
+class MergedStory:
+    """A story told by several items: its representative (the first stored) and the rest."""
+
+    id: str
+    title: str
+    link: str | None
+    published: datetime
+    source: SourceRef | None
+    members: tuple[StoryMember, ...]
 
 
 @dataclass(frozen=True)
@@ -209,6 +248,46 @@ class PollOutcome:
 
 
 @dataclass(frozen=True)
+class StorySignature:
+    """How the store finds an item's earlier near-duplicates: opaque to the store.
+
+    ``bands`` are LSH keys (items sharing one may be one story), ``features`` the words
+    dedupe compares them on, kept so candidates are verified without re-parsing them.
+    """
+
+    features: str
+    bands: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class StoryPeer:
+    """An earlier item found under a shared band key, as the store hands it to the matcher."""
+
+    item_id: str
+    story_id: str  # the story it belongs to: its own id when it leads one
+    features: str
+
+
+@dataclass(frozen=True)
+class StoryMatch:
+    """The matcher's verdict: join ``story_id``, how similar, by which rule."""
+
+    story_id: str
+    item_id: str  # the peer that matched
+    similarity: float
+    rule: str
+
+
+class StoryMatcher(Protocol):
+    """Decides, among the peers the store found by shared band keys, which story (if any)
+    a new item joins. dedupe.StoryMatcher is the real one; the store only asks."""
+
+    window: timedelta  # peers published further apart than this are never offered
+
+    def match(self, signature: StorySignature, peers: Sequence[StoryPeer]) -> StoryMatch | None: ...
+
+
+@dataclass(frozen=True)
 class Candidate:
     """A parsed item with the decisions dedupe and classify made about it, ready to store."""
 
@@ -216,6 +295,7 @@ class Candidate:
     keys: tuple[str, ...]  # identity keys, strongest first (see dedupe.identity_keys)
     categories: frozenset[str]
     dropped: bool = False
+    story: StorySignature | None = None  # None: not matched against other stories
 
 
 @dataclass(frozen=True)
@@ -225,6 +305,7 @@ class SaveResult:
     new_ids: tuple[str, ...] = ()
     updated_ids: tuple[str, ...] = ()
     joined_ids: tuple[str, ...] = ()  # items already stored that this source now carries too
+    merged_ids: tuple[str, ...] = ()  # new items that joined an earlier item's story
     new_by_category: Mapping[str, int] = field(default_factory=dict)
     touched_categories: frozenset[str] = frozenset()  # feeds whose content may have changed
 

@@ -334,25 +334,95 @@ def _bounded(item: ParsedItem, cleaner: nh3.Cleaner) -> ParsedItem:
 def _bounded_items(
     items: list[ParsedItem], cleaner: nh3.Cleaner, warnings: list[str]
 ) -> tuple[ParsedItem, ...]:
-    """Every item within the limits above; empty items dropped; at most the newest
-    ``MAX_ITEMS_PER_FEED``, in document order. ``warnings`` says what was left out."""
-    kept = [
-        _bounded(item, cleaner)
-        for item in items
-        if item.title or item.link or item.summary_html or item.content_html
-    ]
-    if len(kept) < len(items):
-        warnings.append(f"{len(items) - len(kept)} empty item(s) skipped")
+    """Every item within the limits above, at most the newest ``MAX_ITEMS_PER_FEED``, in
+    document order. ``warnings`` says what was left out."""
+    kept = [_bounded(item, cleaner) for item in items]
     if len(kept) > MAX_ITEMS_PER_FEED:
         warnings.append(f"{len(kept)} items: only the newest {MAX_ITEMS_PER_FEED} kept")
         # Undated items count as newest (they are dated when first seen); ties keep order.
         order = sorted(
             range(len(kept)),
-            key=lambda i: (kept[i].published is not None, -(kept[i].published or _EARLIEST).timestamp(), i),
+            key=lambda i: (
+                kept[i].published is not None,
+                -(kept[i].published or _EARLIEST).timestamp(),
+                i,
+            ),
         )
         chosen = sorted(order[:MAX_ITEMS_PER_FEED])
         kept = [kept[i] for i in chosen]
     return tuple(kept)
+
+
+# --- charsets servers get wrong ------------------------------------------------------
+
+_CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)[\"']?", re.IGNORECASE)
+_PROLOG_ENCODING_RE = re.compile(rb"\s*<\?xml[^>]*?encoding\s*=\s*[\"']([\w.:-]+)", re.I)
+_UTF8_NAMES = frozenset({"utf-8", "utf8"})
+
+
+def _arabic_share(text: str) -> float:
+    """The share of Arabic letters among the non-ASCII characters of ``text``."""
+    wide = [c for c in text if ord(c) > 127]
+    if len(wide) < 10:
+        return 0.0
+    return sum(1 for c in wide if "\u0600" <= c <= "\u06ff") / len(wide)
+
+
+def _with_charset(headers: Mapping[str, str], charset: str) -> dict[str, str]:
+    out = dict(headers)
+    ctype = out.get("content-type", "") or "application/xml"
+    if _CHARSET_RE.search(ctype):
+        out["content-type"] = _CHARSET_RE.sub(f"charset={charset}", ctype, count=1)
+    else:
+        out["content-type"] = f"{ctype}; charset={charset}"
+    return out
+
+
+def _correct_charset(
+    body: bytes, headers: Mapping[str, str]
+) -> tuple[bytes, Mapping[str, str], str | None]:
+    """Fix the charset mistakes an Arabic portal meets, before feedparser decodes.
+
+    - UTF-8 bytes served as ``charset=windows-1256`` (or any legacy code page): every
+      byte is valid in the code page, so feedparser would produce mojibake without a
+      complaint. Non-ASCII bytes that are valid UTF-8 are, in practice, never anything
+      else, so we read them as UTF-8.
+    - windows-1256 bytes labelled UTF-8, or not labelled at all: feedparser falls back to
+      windows-1252. When they decode as mostly Arabic letters in windows-1256, we use it.
+    - UTF-8 with a few broken bytes: repaired (U+FFFD) instead of the whole document
+      falling back to windows-1252.
+    Returns the body, the headers to give feedparser and a warning (or None).
+    """
+    if body[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in body[:4] or body.isascii():
+        return body, headers, None  # UTF-16/32, or nothing to decode wrongly
+    match = _CHARSET_RE.search(headers.get("content-type", ""))
+    declared = match.group(1).lower() if match else None
+    prolog_match = _PROLOG_ENCODING_RE.match(body.removeprefix(b"\xef\xbb\xbf")[:512])
+    prolog = prolog_match.group(1).decode("ascii").lower() if prolog_match else None
+    said = declared or prolog
+    if said and said.startswith(("utf-16", "utf-32", "ucs")):
+        return body, headers, None
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if declared and declared not in _UTF8_NAMES:
+            note = f"the header says charset={declared} but the body is UTF-8: read as UTF-8"
+            return body, _with_charset(headers, "utf-8"), note
+        return body, headers, None
+    if said is not None and said not in _UTF8_NAMES:
+        return body, headers, None  # a legacy charset, and the bytes are not UTF-8: trust it
+    if _arabic_share(body.decode("cp1256", "replace")) > 0.6:
+        note = f"the body is not {said or 'declared'} but windows-1256: read as windows-1256"
+        return body, _with_charset(headers, "windows-1256"), note
+    repaired = body.decode("utf-8", "replace")
+    broken = repaired.count("\ufffd")
+    valid = sum(1 for c in repaired if ord(c) > 127) - broken
+    if valid >= 20 and broken * 100 <= valid:  # clearly UTF-8, with a rare broken byte
+        note = f"{broken} invalid UTF-8 sequence(s) replaced"
+        return repaired.encode("utf-8"), _with_charset(headers, "utf-8"), note
+    return body, headers, None
 
 
 # --- XML entity declarations ---------------------------------------------------------
@@ -486,6 +556,7 @@ def _bozo_text(result: Mapping[str, Any]) -> str:
 
 
 def _parse_xml(body: bytes, url: str, headers: Mapping[str, str]) -> ParsedFeed:
+    body, headers, charset_note = _correct_charset(body, headers)
     _refuse_entity_bombs(body, headers)
     # A BytesIO, never the bytes themselves: feedparser would try to open() a bytes path.
     result = feedparser.parse(
@@ -500,7 +571,7 @@ def _parse_xml(body: bytes, url: str, headers: Mapping[str, str]) -> ParsedFeed:
         reason = _bozo_text(result) if result.get("bozo") else "no feed elements found"
         raise ParseError(f"not a feed ({reason})")
 
-    warnings: list[str] = []
+    warnings: list[str] = [charset_note] if charset_note else []
     if result.get("bozo"):
         exc = result.get("bozo_exception")
         name = type(exc).__name__ if exc is not None else ""

@@ -8,6 +8,7 @@ against that source and never stops the others.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import random
@@ -15,8 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from aggregator import publish
-from aggregator.classify import classify
-from aggregator.dedupe import identity_keys
+from aggregator.dedupe import StoryMatcher
 from aggregator.errors import FetchError, ParseError, StorageError
 from aggregator.fetch import Fetcher
 from aggregator.models import (
@@ -29,6 +29,7 @@ from aggregator.models import (
     SourceState,
 )
 from aggregator.parse import parse_feed
+from aggregator.parsepool import MIN_SOURCES, ParsePool, decide
 from aggregator.store import Store
 
 log = logging.getLogger("aggregator.poll")
@@ -101,23 +102,62 @@ async def poll_sources(
     Store writes happen on this thread, one transaction per source, as each fetch ends.
     """
     store.sync_sources(settings.sources)
-    async with Fetcher(settings.poll) as fetcher:
+    # Many sources: parse in worker processes (started only if some body changed).
+    pool = ParsePool(settings) if len(sources) >= MIN_SOURCES else None
+    try:
+        async with Fetcher(settings.poll) as fetcher:
 
-        async def one(source: Source) -> PollOutcome:
-            outcome = await poll_source(settings, store, fetcher, source, clock)
-            log_outcome(outcome)
-            if on_outcome is not None:
-                on_outcome(outcome)
-            return outcome
+            async def one(source: Source) -> PollOutcome:
+                outcome = await poll_source(settings, store, fetcher, source, clock, pool=pool)
+                log_outcome(outcome)
+                if on_outcome is not None:
+                    on_outcome(outcome)
+                return outcome
 
-        return list(await asyncio.gather(*(one(s) for s in sources)))
+            return list(await asyncio.gather(*(one(s) for s in sources)))
+    finally:
+        if pool is not None:
+            pool.close()
 
 
 async def poll_source(
-    settings: Settings, store: Store, fetcher: Fetcher, source: Source, clock: Clock = utcnow
+    settings: Settings,
+    store: Store,
+    fetcher: Fetcher,
+    source: Source,
+    clock: Clock = utcnow,
+    *,
+    pool: ParsePool | None = None,
 ) -> PollOutcome:
-    """Poll one source and record the outcome. Everything after the fetch is synchronous,
-    so cancelling this coroutine can only interrupt the fetch, never a write."""
+    """Poll one source and record the outcome. Everything after the fetch (and the parse,
+    in ``pool`` when given) is synchronous, so cancelling this coroutine can only interrupt
+    the fetch or the parse, never a write.
+
+    Nothing but cancellation leaves this function: whatever one source does (or whatever
+    bug it finds in us), it costs that source's poll, never the others'.
+    """
+    try:
+        return await _poll_one(settings, store, fetcher, source, clock, pool)
+    except StorageError as e:
+        log.error("%s: not polled: %s", source.name, e.message)
+        return PollOutcome(source=source, outcome="error", error=f"not stored: {e.message}")
+    except Exception as e:
+        log.exception("%s: unexpected error (a bug: please report it)", source.name)
+        message = f"internal error: {type(e).__name__}: {e}"
+        state = SourceState(url=source.url, name=source.name)
+        with contextlib.suppress(StorageError):
+            state = store.source_state(source.url) or state
+        return _record_error(settings, store, source, state, clock(), message, None)
+
+
+async def _poll_one(
+    settings: Settings,
+    store: Store,
+    fetcher: Fetcher,
+    source: Source,
+    clock: Clock,
+    pool: ParsePool | None = None,
+) -> PollOutcome:
     state = store.source_state(source.url) or SourceState(url=source.url, name=source.name)
     fetch_url = state.fetch_url or source.url
     try:
@@ -127,7 +167,10 @@ async def poll_source(
             settings, store, source, state, clock(), e.message, e.status, retry_after=e.retry_after
         )
     try:
-        return _store_fetched(settings, store, source, state, fetched, clock())
+        preparsed = None
+        if pool is not None and fetched.body is not None and _body_hash(fetched) != state.body_hash:
+            preparsed = await pool.parse(fetched.body, fetched.final_url, fetched.headers, source)
+        return _store_fetched(settings, store, source, state, fetched, clock(), preparsed)
     except ParseError as e:
         return _record_error(
             settings,
@@ -158,17 +201,20 @@ def _store_fetched(
     state: SourceState,
     fetched: Fetched,
     now: datetime,
+    preparsed: tuple[ParsedFeed, Sequence[Candidate]] | None = None,
 ) -> PollOutcome:
     fetch_url, moved_to = _follow_move(source, state, fetched)
-    body_hash = hashlib.sha256(fetched.body).hexdigest() if fetched.body is not None else None
+    body_hash = _body_hash(fetched)
     parsed: ParsedFeed | None = None
-    if fetched.body is not None and body_hash != state.body_hash:
+    candidates: Sequence[Candidate] | None = None
+    if preparsed is not None:
+        parsed, candidates = preparsed
+    elif fetched.body is not None and body_hash != state.body_hash:
         parsed = parse_feed(fetched.body, url=fetched.final_url, headers=fetched.headers)
+        candidates = [_decide(settings, source, item) for item in parsed.items]
+    if parsed is not None:
         for warning in parsed.warnings:
             log.debug("%s: %s", source.name, warning)
-    candidates = None
-    if parsed is not None:
-        candidates = [_decide(settings, source, item) for item in parsed.items]
     result = store.record_fetch(
         source,
         now=now,
@@ -182,6 +228,7 @@ def _store_fetched(
         fetch_url=fetch_url,
         moved_to=moved_to,
         elapsed=fetched.elapsed,
+        stories=_story_matcher(settings),
     )
     if parsed is None:
         outcome = "not_modified" if fetched.not_modified else "unchanged"
@@ -199,6 +246,10 @@ def _store_fetched(
     )
 
 
+def _body_hash(fetched: Fetched) -> str | None:
+    return hashlib.sha256(fetched.body).hexdigest() if fetched.body is not None else None
+
+
 def _feed_ttl(parsed: ParsedFeed | None, fetched: Fetched) -> float | None:
     """How long the publisher asks us to wait: RSS <ttl> or Cache-Control max-age."""
     ttl = parsed.ttl if parsed else None
@@ -209,14 +260,18 @@ def _feed_ttl(parsed: ParsedFeed | None, fetched: Fetched) -> float | None:
     return ttl
 
 
+def _story_matcher(settings: Settings) -> StoryMatcher | None:
+    """The near-duplicate layer with the config's threshold and window, or None when
+    ``dedupe.enabled`` is false (guid and link dedupe still apply)."""
+    dedupe = settings.dedupe
+    if not dedupe.enabled:
+        return None
+    return StoryMatcher(threshold=dedupe.threshold, window=timedelta(hours=dedupe.window_hours))
+
+
 def _decide(settings: Settings, source: Source, item) -> Candidate:  # type: ignore[no-untyped-def]
-    categories, dropped = classify(item, source.categories, settings.rules)
-    return Candidate(
-        item=item,
-        keys=identity_keys(source.url, item),
-        categories=frozenset(c for c in categories if settings.category(c) is not None),
-        dropped=dropped,
-    )
+    # One definition, shared with the parse workers (parsepool imports no I/O stages).
+    return decide(settings, source, item)
 
 
 def _follow_move(
@@ -309,6 +364,11 @@ def render_all(settings: Settings, store: Store, now: datetime) -> dict[str, tup
         publish.render_index(settings, latest, now),
         "text/html; charset=utf-8",
     )
+    for category in settings.categories:  # served at /c/{name} too
+        files[publish.category_page_path(category)] = (
+            publish.render_category_page(settings, category, latest[category.name], now),
+            "text/html; charset=utf-8",
+        )
     return files
 
 

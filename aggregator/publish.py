@@ -30,7 +30,7 @@ from feedgen.util import xml_elem
 
 from aggregator import __version__
 from aggregator.errors import AggregatorError
-from aggregator.models import Category, Settings, StoredItem
+from aggregator.models import Category, Settings, Source, StoredItem
 
 FEED_FORMATS: dict[str, str] = {
     "rss": "application/rss+xml; charset=utf-8",
@@ -76,7 +76,20 @@ def _media_type(fmt: str) -> str:
     return FEED_FORMATS[fmt].split(";")[0]
 
 
+@dataclass(frozen=True)
+class SearchFeed(Category):
+    """Stands in for a category when rendering the feed of a search (``/search.rss?q=``)."""
+
+    query: str = ""
+
+
+def search_path(query: str, fmt: str) -> str:
+    return f"/search.{fmt}?q={quote(query, safe='')}"
+
+
 def _self_url(settings: Settings, category: Category | None, fmt: str) -> str:
+    if isinstance(category, SearchFeed):
+        return settings.site.base_url.rstrip("/") + search_path(category.query, fmt)
     return settings.site.base_url.rstrip("/") + feed_path(category, fmt)
 
 
@@ -172,9 +185,15 @@ def _title(item: StoredItem) -> str:
     if title:
         return title
     text = _plain_text(_clean(item.content_html or item.summary_html))
+    # Text may spell out markup ("<script>" written as text); readers render titles as
+    # HTML, so a title made from text drops anything shaped like a tag.
+    text = " ".join(_TAG_SHAPED.sub(" ", text).split())
     if text:
         return _shorten(text)
     return _clean(item.link) or _clean(item.id)
+
+
+_TAG_SHAPED = re.compile(r"</?[A-Za-z!][^<>]*>?")
 
 
 def _also_published(settings: Settings, sources: Sequence[tuple[str, str]]) -> str:
@@ -200,7 +219,14 @@ def _prepare(settings: Settings, item: StoredItem) -> _Entry:
     summary = _clean(item.summary_html)
     body = content or summary
     if len(sources) > 1:
-        body = body + _also_published(settings, sources[1:])
+        # A story's other outlets link to their own article; an outlet that carried this
+        # very item (same link or guid) links to its feed.
+        articles = {r.source.url: r.link for r in item.related if r.link}
+        shown = tuple(
+            (name, _clean(articles[s.url]) if s.url in articles else url)
+            for s, (name, url) in zip(item.sources, sources, strict=True)
+        )
+        body = body + _also_published(settings, shown[1:])
     atom_id = item.id if _URI_SCHEME.match(item.id) else f"urn:aggregator:item:{quote(item.id)}"
     return _Entry(
         id=_clean(item.id),
@@ -214,7 +240,8 @@ def _prepare(settings: Settings, item: StoredItem) -> _Entry:
         sources=sources,
         body_html=body,
         summary_html=summary if content and summary else "",
-        summary_text=_plain_text(summary) if content and summary else "",
+        # Plain text, like titles: some readers render it as HTML.
+        summary_text=_TAG_SHAPED.sub("", _plain_text(summary)) if content and summary else "",
     )
 
 
@@ -432,7 +459,25 @@ def render_feed(
     return renderers[fmt](settings, category, items)
 
 
+def render_search_feed(
+    fmt: str, settings: Settings, query: str, items: Sequence[StoredItem]
+) -> bytes:
+    """The feed of a search: titled after the query, with its own URL as the self link."""
+    label = "بحث" if _is_arabic(settings.site.language) else "Search"
+    query = " ".join(_clean(query).split())
+    feed = SearchFeed(name="search", title=f"{label}: {query}", query=query)
+    return render_feed(fmt, settings, feed, items)
+
+
 # --- OPML ------------------------------------------------------------------------------
+
+
+def format_duration(seconds: float) -> str:
+    """Seconds as feeds.yaml writes them: the largest unit that divides evenly ("30m")."""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"
 
 
 def render_opml(settings: Settings) -> bytes:
@@ -445,31 +490,51 @@ def render_opml(settings: Settings) -> bytes:
     body = ET.SubElement(root, "body")
     known = {c.name for c in settings.categories}
 
-    def source_outline(parent: ET.Element, name: str, url: str) -> None:
-        ET.SubElement(
+    def source_outline(parent: ET.Element, source: Source) -> None:
+        outline = ET.SubElement(
             parent,
             "outline",
             type="rss",
-            text=_clean(name),
-            title=_clean(name),
-            xmlUrl=_clean(_source_url(url)),
+            text=_clean(source.name),
+            title=_clean(source.name),
+            xmlUrl=_clean(_source_url(source.url)),
         )
+        # Extra attributes (OPML 2.0 allows them; readers ignore them) so that
+        # `aggregator import-opml` of this file loses nothing: interval, slugs.
+        if source.interval is not None:
+            outline.set("interval", format_duration(source.interval))
 
     for category in settings.categories:
         group = ET.SubElement(
-            body, "outline", text=_clean(category.title), title=_clean(category.title)
+            body,
+            "outline",
+            text=_clean(category.title),
+            title=_clean(category.title),
+            slug=category.name,
         )
+        if category.description:
+            group.set("description", _clean(category.description))
         for source in settings.sources:
             if category.name in source.categories:
-                source_outline(group, source.name, source.url)
+                source_outline(group, source)
     for source in settings.sources:
         if not known.intersection(source.categories):
-            source_outline(body, source.name, source.url)
+            source_outline(body, source)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-# --- the HTML index page ---------------------------------------------------------------
+# --- the HTML pages: the index and one page per category ------------------------------
+#
+# Written for a phone first (one column, large tap targets, no horizontal scroll), in the
+# site's language and direction (logical CSS properties, so one stylesheet serves RTL and
+# LTR), with no script and nothing loaded from elsewhere: the pages work as static files,
+# behind a strict Content-Security-Policy and in a reader's browser with JavaScript off.
+# Links are relative, so the same bytes work served (/, /c/labour) and as a `build` tree
+# opened from any web server (index.html, c/labour.html).
+
+INDEX_HEADLINES = 8  # per category on the index page; the category page shows them all
+EXCERPT_CHARS = 220
 
 _STRINGS = {
     "ar": {
@@ -478,6 +543,11 @@ _STRINGS = {
         "opml": "قائمة المصادر (OPML)",
         "empty": "لا توجد مواد بعد.",
         "now": "الآن",
+        "more": "كل مواد القسم",
+        "home": "الرئيسية",
+        "sections": "الأقسام",
+        "search": "للاشتراك في نتائج بحث:",
+        "generated": "يُحدَّث تلقائيًا من مصادر مختارة.",
     },
     "en": {
         "subscribe": "Subscribe:",
@@ -485,6 +555,11 @@ _STRINGS = {
         "opml": "Sources (OPML)",
         "empty": "Nothing yet.",
         "now": "just now",
+        "more": "Everything in this category",
+        "home": "Home",
+        "sections": "Categories",
+        "search": "Subscribe to a search:",
+        "generated": "Updated automatically from selected sources.",
     },
 }
 
@@ -498,21 +573,59 @@ _AR_UNITS = {
 _FORMAT_LABELS = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
 
 _CSS = """
-:root { color-scheme: light dark; --muted: #666; --rule: #ddd; --accent: #b3261e; }
+:root { color-scheme: light dark; --bg: #fbfaf7; --fg: #1c1b1a; --muted: #5f5b57;
+  --rule: #e4e0da; --card: #fff; --accent: #b3261e; --link: #0b4f8a; --rss: #c2410c; }
+@media (prefers-color-scheme: dark) {
+  :root { --bg: #141312; --fg: #ece9e4; --muted: #a8a29b; --rule: #35322f; --card: #1d1c1a;
+    --accent: #ef6b5f; --link: #8cc4ff; --rss: #fb923c; }
+}
 * { box-sizing: border-box; }
-body { font-family: system-ui, "Noto Naskh Arabic", "Segoe UI", Tahoma, sans-serif;
-  line-height: 1.6; margin: 0 auto; max-width: 48rem; padding: 1rem; }
-header { border-block-end: 3px solid var(--accent); margin-block-end: 1rem; }
-h1 { font-size: 1.8rem; margin: 0.5rem 0; }
-h2 { font-size: 1.3rem; margin: 0 0 0.5rem; }
-section { border-block-end: 1px solid var(--rule); padding-block: 1rem; }
-ol { list-style: none; margin: 0; padding: 0; }
-li { margin-block-end: 0.6rem; }
-li a { font-weight: 600; text-decoration: none; }
-li a:hover { text-decoration: underline; }
-.meta, .desc, .subscribe { color: var(--muted); font-size: 0.9rem; }
-.meta { display: block; }
-.subscribe a { margin-inline-end: 0.6rem; }
+html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
+body { background: var(--bg); color: var(--fg); margin: 0;
+  font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans Arabic", "Noto Naskh Arabic",
+    Tahoma, "Arial", sans-serif;
+  font-size: 1.0625rem; line-height: 1.7; overflow-wrap: anywhere; }
+a { color: var(--link); }
+.wrap { margin-inline: auto; max-width: 52rem; padding-inline: 1rem; }
+header.site { background: var(--card); border-block-end: 4px solid var(--accent);
+  padding-block: 1rem 0.75rem; }
+header.site h1 { font-size: 1.9rem; line-height: 1.25; margin: 0; }
+header.site h1 a { color: inherit; text-decoration: none; }
+.desc { color: var(--muted); font-size: 0.95rem; margin: 0.25rem 0 0; }
+nav.sections { display: flex; flex-wrap: wrap; gap: 0.4rem; margin-block-start: 0.75rem; }
+nav.sections a { border: 1px solid var(--rule); border-radius: 999px; color: var(--fg);
+  font-size: 0.95rem; padding: 0.2rem 0.8rem; text-decoration: none; }
+nav.sections a[aria-current] { background: var(--accent); border-color: var(--accent);
+  color: #fff; }
+main { padding-block: 0.5rem 1rem; }
+section.category { background: var(--card); border: 1px solid var(--rule);
+  border-radius: 0.75rem; margin-block: 1rem; padding: 0.9rem 1rem; }
+.head { align-items: baseline; display: flex; flex-wrap: wrap; gap: 0.25rem 1rem;
+  justify-content: space-between; }
+h2 { font-size: 1.35rem; margin: 0; }
+h2 a { color: inherit; text-decoration: none; }
+ol.headlines { list-style: none; margin: 0.5rem 0 0; padding: 0; }
+ol.headlines li { border-block-start: 1px solid var(--rule); padding-block: 0.55rem; }
+ol.headlines li:first-child { border-block-start: 0; }
+.title { font-weight: 650; text-decoration: none; }
+.title:hover, .title:focus { text-decoration: underline; }
+.meta { color: var(--muted); display: block; font-size: 0.85rem; }
+.excerpt { font-size: 0.95rem; margin: 0.2rem 0 0; }
+.feeds { display: flex; flex-wrap: wrap; gap: 0.35rem; align-items: center; margin: 0; }
+.feeds .label { color: var(--muted); font-size: 0.85rem; }
+.button { border: 1px solid var(--rss); border-radius: 0.4rem; color: var(--rss);
+  display: inline-block; font-size: 0.85rem; font-weight: 600; line-height: 1.2;
+  min-height: 2rem; padding: 0.4rem 0.65rem; text-decoration: none; }
+.button:hover, .button:focus { background: var(--rss); color: #fff; }
+.more { display: inline-block; font-size: 0.95rem; margin-block-start: 0.4rem; }
+footer { border-block-start: 1px solid var(--rule); color: var(--muted); font-size: 0.9rem;
+  padding-block: 1rem 2rem; }
+footer p { margin: 0.35rem 0; }
+bdi { unicode-bidi: isolate; }
+@media (max-width: 30rem) {
+  header.site h1 { font-size: 1.5rem; }
+  section.category { border-radius: 0; border-inline: 0; margin-inline: -1rem; }
+}
 """.strip()
 
 
@@ -546,39 +659,160 @@ def _time_ago(moment: datetime, now: datetime, language: str) -> str:
     return _utc(moment).strftime("%Y-%m-%d")
 
 
-def _index_feed_href(category: Category | None, fmt: str) -> str:
+def category_page_path(category: Category) -> str:
+    """The published path of a category's page; also served at ``/c/{name}``."""
+    return f"/c/{category.name}.html"
+
+
+def _index_feed_href(category: Category | None, fmt: str, prefix: str = "") -> str:
     # Relative, so the page works under any base URL and as a static file tree.
-    return feed_path(category, fmt).lstrip("/")
+    return prefix + feed_path(category, fmt).lstrip("/")
 
 
 def _subscribe_links(
-    category: Category | None, strings: Mapping[str, str], prefix: str = ""
+    category: Category | None, strings: Mapping[str, str], prefix: str = "", label: str = ""
 ) -> str:
+    """Subscribe buttons, one per format (``prefix`` is the way back to the site root)."""
+    esc = html.escape
     links = " ".join(
-        f'<a href="{html.escape(_index_feed_href(category, fmt))}" '
-        f'type="{_media_type(fmt)}">{label}</a>'
-        for fmt, label in _FORMAT_LABELS.items()
+        f'<a class="button" href="{esc(_index_feed_href(category, fmt, prefix))}" '
+        f'type="{_media_type(fmt)}">{text}</a>'
+        for fmt, text in _FORMAT_LABELS.items()
     )
-    label = f"{prefix} — {strings['subscribe']}" if prefix else strings["subscribe"]
-    return f'<p class="subscribe">{html.escape(label)} {links}</p>'
+    shown = f"{label} — {strings['subscribe']}" if label else strings["subscribe"]
+    return f'<p class="feeds"><span class="label">{esc(shown)}</span> {links}</p>'
 
 
-def _headline(item: StoredItem, now: datetime, language: str) -> str:
+def _alternates(settings: Settings, feeds: Sequence[Category | None], prefix: str) -> str:
+    esc = html.escape
+    out = []
+    for category in feeds:
+        title = _feed_title(settings, category)
+        for fmt, label in _FORMAT_LABELS.items():
+            href = esc(_index_feed_href(category, fmt, prefix))
+            out.append(
+                f'<link rel="alternate" type="{_media_type(fmt)}" '
+                f'title="{esc(f"{title} ({label})")}" href="{href}">'
+            )
+    return "\n".join(out)
+
+
+def _excerpt(item: StoredItem) -> str:
+    text = _plain_text(_clean(item.summary_html or item.content_html))
+    return _shorten(text, EXCERPT_CHARS) if text and text != _title(item) else ""
+
+
+def _headline(item: StoredItem, now: datetime, language: str, *, excerpt: bool = False) -> str:
     esc = html.escape
     title = esc(_title(item))
     link = _clean(item.link)
     if link:
-        heading = f'<a href="{esc(link)}" dir="auto">{title}</a>'
+        heading = f'<a class="title" href="{esc(link)}" dir="auto">{title}</a>'
     else:
-        heading = f'<b dir="auto">{title}</b>'
+        heading = f'<b class="title" dir="auto">{title}</b>'
     meta: list[str] = []
     if item.sources:
-        meta.append(f'<span dir="auto">{esc(_clean(item.sources[0].name))}</span>')
+        meta.append(f"<bdi>{esc(_clean(item.sources[0].name))}</bdi>")
     published = _utc(item.published)
     meta.append(
         f'<time datetime="{_rfc3339(published)}">{esc(_time_ago(published, now, language))}</time>'
     )
-    return f'<li>{heading}<span class="meta">{" · ".join(meta)}</span></li>'
+    more = ""
+    if excerpt:
+        text = _excerpt(item)
+        if text:
+            more = f'<p class="excerpt" dir="auto">{esc(text)}</p>'
+    return f'<li>{heading}<span class="meta">{" · ".join(meta)}</span>{more}</li>'
+
+
+def _page(
+    settings: Settings,
+    *,
+    title: str,
+    prefix: str,
+    alternates: str,
+    current: str | None,
+    body: str,
+) -> bytes:
+    esc = html.escape
+    site = settings.site
+    strings = _strings(site.language)
+    direction = "rtl" if _is_rtl(site.language) else "ltr"
+    nav = []
+    for category in settings.categories:
+        here = ' aria-current="page"' if category.name == current else ""
+        href = prefix + category_page_path(category).lstrip("/")
+        nav.append(f'<a href="{esc(href)}"{here}>{esc(_clean(category.title))}</a>')
+    description = f'<p class="desc">{esc(_clean(site.description))}</p>' if site.description else ""
+    home = prefix or "./"
+    page = f"""<!DOCTYPE html>
+<html lang="{esc(site.language)}" dir="{direction}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<link rel="icon" href="data:,">
+<meta name="generator" content="{GENERATOR} {__version__}">
+<title>{esc(title)}</title>
+{alternates}
+<style>
+{_CSS}
+</style>
+</head>
+<body>
+<header class="site"><div class="wrap">
+<h1><a href="{esc(home)}">{esc(_clean(site.title))}</a></h1>
+{description}
+<nav class="sections" aria-label="{esc(strings["sections"])}">{"".join(nav)}</nav>
+</div></header>
+<main class="wrap">
+{body}
+</main>
+<footer><div class="wrap">
+{_subscribe_links(None, strings, prefix, strings["all"])}
+<p><a href="{esc(prefix)}sources.opml" type="text/x-opml">{esc(strings["opml"])}</a></p>
+<p>{esc(strings["search"])} <bdi dir="ltr"><code>search.{{rss,atom,json}}?q=…</code></bdi></p>
+<p>{esc(strings["generated"])}</p>
+</div></footer>
+</body>
+</html>
+"""
+    return page.encode("utf-8")
+
+
+def _category_section(
+    settings: Settings,
+    category: Category,
+    items: Sequence[StoredItem],
+    now: datetime,
+    *,
+    prefix: str,
+    on_index: bool,
+) -> str:
+    esc = html.escape
+    language = settings.site.language
+    strings = _strings(language)
+    page = prefix + category_page_path(category).lstrip("/")
+    heading = esc(_clean(category.title))
+    if on_index:
+        heading = f'<a href="{esc(page)}">{heading}</a>'
+    parts = [
+        f'<section class="category" id="{esc(category.name)}">',
+        f'<div class="head"><h2>{heading}</h2>{_subscribe_links(category, strings, prefix)}</div>',
+    ]
+    if category.description:
+        parts.append(f'<p class="desc">{esc(_clean(category.description))}</p>')
+    shown = items[:INDEX_HEADLINES] if on_index else items
+    if shown:
+        parts.append('<ol class="headlines">')
+        parts.extend(_headline(item, now, language, excerpt=not on_index) for item in shown)
+        parts.append("</ol>")
+        if on_index:
+            parts.append(f'<a class="more" href="{esc(page)}">{esc(strings["more"])}</a>')
+    else:
+        parts.append(f'<p class="desc">{esc(strings["empty"])}</p>')
+    parts.append("</section>")
+    return "\n".join(parts)
 
 
 def render_index(
@@ -586,62 +820,32 @@ def render_index(
 ) -> bytes:
     """The home page: each category's newest headlines and its subscribe links, in the
     site's language and direction, with no script and nothing loaded from elsewhere."""
-    esc = html.escape
-    site = settings.site
-    strings = _strings(site.language)
-    direction = "rtl" if _is_rtl(site.language) else "ltr"
-    feeds: list[Category | None] = [None, *settings.categories]
+    sections = [
+        _category_section(
+            settings, category, latest.get(category.name, ()), now, prefix="", on_index=True
+        )
+        for category in settings.categories
+    ]
+    return _page(
+        settings,
+        title=_clean(settings.site.title),
+        prefix="",
+        alternates=_alternates(settings, [None, *settings.categories], ""),
+        current=None,
+        body="\n".join(sections),
+    )
 
-    alternates = []
-    for category in feeds:
-        title = _feed_title(settings, category)
-        for fmt, label in _FORMAT_LABELS.items():
-            href = esc(_index_feed_href(category, fmt))
-            alternates.append(
-                f'<link rel="alternate" type="{_media_type(fmt)}" '
-                f'title="{esc(f"{title} ({label})")}" href="{href}">'
-            )
 
-    sections = []
-    for category in settings.categories:
-        items = latest.get(category.name, ())
-        parts = [f'<section id="{esc(category.name)}">', f"<h2>{esc(_clean(category.title))}</h2>"]
-        if category.description:
-            parts.append(f'<p class="desc">{esc(_clean(category.description))}</p>')
-        if items:
-            parts.append("<ol>")
-            parts.extend(_headline(item, now, site.language) for item in items)
-            parts.append("</ol>")
-        else:
-            parts.append(f'<p class="desc">{esc(strings["empty"])}</p>')
-        parts.append(_subscribe_links(category, strings))
-        parts.append("</section>")
-        sections.append("\n".join(parts))
-
-    description = f'<p class="desc">{esc(_clean(site.description))}</p>' if site.description else ""
-    page = f"""<!DOCTYPE html>
-<html lang="{esc(site.language)}" dir="{direction}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="{GENERATOR} {__version__}">
-<title>{esc(_clean(site.title))}</title>
-{chr(10).join(alternates)}
-<style>
-{_CSS}
-</style>
-</head>
-<body>
-<header>
-<h1>{esc(_clean(site.title))}</h1>
-{description}
-{_subscribe_links(None, strings, strings["all"])}
-<p class="subscribe"><a href="sources.opml" type="text/x-opml">{esc(strings["opml"])}</a></p>
-</header>
-<main>
-{chr(10).join(sections)}
-</main>
-</body>
-</html>
-"""
-    return page.encode("utf-8")
+def render_category_page(
+    settings: Settings, category: Category, items: Sequence[StoredItem], now: datetime
+) -> bytes:
+    """One category's page (``/c/{name}``): every published item with a short excerpt."""
+    prefix = "../"
+    return _page(
+        settings,
+        title=_feed_title(settings, category),
+        prefix=prefix,
+        alternates=_alternates(settings, [category, None], prefix),
+        current=category.name,
+        body=_category_section(settings, category, items, now, prefix=prefix, on_index=False),
+    )

@@ -9,6 +9,7 @@ the filesystem, so no path, however encoded, can reach a file outside the publis
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import logging
 import signal
@@ -28,7 +29,7 @@ from aggregator import publish
 from aggregator.metrics import CONTENT_TYPE as METRICS_TYPE
 from aggregator.metrics import Metrics, StoreFigures
 from aggregator.models import Output, Settings
-from aggregator.store import Store
+from aggregator.store import SearchError, Store
 
 log = logging.getLogger("aggregator.server")
 
@@ -68,6 +69,7 @@ class ServerState:
     version: int = -1
     checked: float = 0.0
     limited: dict[tuple[str, int, int], Published] = field(default_factory=dict)
+    searches: dict[tuple[str, str, str, int, int], Published] = field(default_factory=dict)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def refresh(self) -> None:
@@ -79,6 +81,7 @@ class ServerState:
         if version != self.version:
             self.files = {o.path: Published.of(o) for o in self.store.outputs()}
             self.limited.clear()
+            self.searches.clear()
             self.version = version
 
 
@@ -101,6 +104,13 @@ def create_app(settings: Settings, store: Store, metrics: Metrics | None = None)
             return _send_limited(request, state, path, limit)
         return _send(request, state, path)
 
+    async def category_page(request: Request) -> Response:
+        name = request.path_params["name"].removesuffix(".html")  # /c/x and /c/x.html
+        return _send(request, state, f"/c/{name}.html")
+
+    async def search(request: Request) -> Response:
+        return _send_search(request, state, request.path_params["fmt"])
+
     async def healthz(request: Request) -> Response:
         ok, body = health(state.settings, state.store, state.clock())
         return Response(
@@ -118,6 +128,8 @@ def create_app(settings: Settings, store: Store, metrics: Metrics | None = None)
             Route("/", index, methods=["GET", "HEAD"]),
             Route("/healthz", healthz, methods=["GET", "HEAD"]),
             Route("/metrics", metrics_page, methods=["GET", "HEAD"]),
+            Route("/c/{name:str}", category_page, methods=["GET", "HEAD"]),
+            Route("/search.{fmt:str}", search, methods=["GET", "HEAD"]),
             Route("/{path:path}", published, methods=["GET", "HEAD"]),
         ]
     )
@@ -205,6 +217,59 @@ def _send_limited(request: Request, state: ServerState, path: str, raw: str) -> 
             state.limited.clear()
         state.limited[key] = Published.of(output)
     return _respond(request, state, state.limited[key])
+
+
+MAX_QUERY_CHARS = 200
+
+
+def _bad_request(message: str) -> Response:
+    return Response(message + "\n", status_code=400, media_type="text/plain; charset=utf-8")
+
+
+def _send_search(request: Request, state: ServerState, fmt: str) -> Response:
+    """``/search.{rss,atom,json}?q=…[&category=…][&limit=N]``: the newest matching items.
+
+    Rendered on request (a search is an FTS index look-up with a LIMIT), and kept until
+    the outputs change, so a feed reader polling the same search costs one dict look-up."""
+    if fmt not in publish.FEED_FORMATS:
+        return _not_found()
+    state.refresh()
+    settings = state.settings
+    query = request.query_params.get("q", "").strip()
+    if not query:
+        return _bad_request("add what to search for: /search.rss?q=word (several words: all)")
+    if len(query) > MAX_QUERY_CHARS:
+        return _bad_request(f"the search is too long: keep it under {MAX_QUERY_CHARS} characters")
+    category = request.query_params.get("category") or ""
+    if category and settings.category(category) is None:
+        known = ", ".join(c.name for c in settings.categories)
+        return _bad_request(f"unknown category {category!r}: use one of {known}")
+    try:
+        wanted = int(request.query_params.get("limit", settings.site.max_items))
+        limit = max(1, min(wanted, settings.site.max_limit))
+    except ValueError:
+        return _bad_request("limit must be a whole number")
+    key = (fmt, query, category, limit, state.version)
+    if key not in state.searches:
+        try:
+            items = state.store.search_items(query, limit, category=category or None)
+        except SearchError as e:
+            return _bad_request(e.message)
+        body = publish.render_search_feed(fmt, settings, query, items)
+        output = Output(
+            path=publish.search_path(query, fmt),
+            body=body,
+            content_type=publish.FEED_FORMATS[fmt],
+            etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
+            last_modified=max((i.updated or i.published for i in items), default=_EPOCH),
+        )
+        if len(state.searches) > 256:
+            state.searches.clear()
+        state.searches[key] = Published.of(output)
+    return _respond(request, state, state.searches[key])
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _respond(request: Request, state: ServerState, file: Published) -> Response:

@@ -35,15 +35,22 @@ from typing import Any
 import sqlite_utils
 
 from aggregator.dedupe import html_to_text, normalize_text
-from aggregator.errors import StorageError
+from aggregator.errors import AggregatorError, StorageError
 from aggregator.models import (
     Candidate,
+    MergedStory,
     Output,
+    RelatedItem,
     SaveResult,
     Source,
     SourceRef,
     SourceState,
     StoredItem,
+    StoryMatch,
+    StoryMatcher,
+    StoryMember,
+    StoryPeer,
+    StorySignature,
     Validators,
 )
 
@@ -109,6 +116,35 @@ CREATE TABLE IF NOT EXISTS item_categories (
     PRIMARY KEY (category, published, item_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS item_categories_item ON item_categories(item_id);
+-- Near-duplicate stories. An item that joins an earlier item's story gets a row here and
+-- no item_categories rows of its own: the story's first item (its representative) carries
+-- the union of their categories, so a feed shows the story once and stays one index scan.
+CREATE TABLE IF NOT EXISTS story_members (
+    item_id TEXT PRIMARY KEY,
+    story_id TEXT NOT NULL,         -- the representative's id
+    position INTEGER NOT NULL,      -- 1, 2, ...: the order items joined the story
+    matched_id TEXT NOT NULL,       -- the item it was found similar to
+    similarity REAL NOT NULL,
+    rule TEXT NOT NULL,             -- which dedupe rule fired
+    at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS story_members_story ON story_members(story_id);
+CREATE INDEX IF NOT EXISTS story_members_at ON story_members(at);
+-- LSH band keys and compared words of recent items only (pruned past the dedupe window),
+-- so finding a new item's candidates is a few index look-ups however large the store.
+CREATE TABLE IF NOT EXISTS story_bands (
+    band INTEGER NOT NULL,
+    published TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    PRIMARY KEY (band, published, item_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS story_bands_published ON story_bands(published);
+CREATE TABLE IF NOT EXISTS story_features (
+    item_id TEXT PRIMARY KEY,
+    published TEXT NOT NULL,
+    features TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS story_features_published ON story_features(published);
 CREATE TABLE IF NOT EXISTS polls (
     id INTEGER PRIMARY KEY,
     source_url TEXT NOT NULL,
@@ -146,7 +182,9 @@ _ITEM_COLUMNS = (
 
 def to_text(moment: datetime) -> str:
     """Store times as fixed-width UTC text: it sorts chronologically and reads in a shell."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = moment.astimezone(UTC)
+    # The year by hand: strftime writes year 5 as "5", which would neither sort nor parse.
+    return f"{moment.year:04d}-" + moment.strftime("%m-%dT%H:%M:%SZ")
 
 
 def from_text(text: str | None) -> datetime | None:
@@ -322,14 +360,17 @@ class Store:
         fetch_url: str | None = None,
         moved_to: str | None = None,
         elapsed: float = 0.0,
+        stories: StoryMatcher | None = None,
     ) -> SaveResult:
         """Store a successful poll: items, poll state and history, in one transaction.
 
         ``candidates`` is None when the body was not parsed (304 or the same body hash).
+        ``stories`` decides near-duplicates: a new item with a story signature joins the
+        earlier story it matches instead of being published on its own.
         """
         with self._write():
             result = (
-                self._save_candidates(source, candidates, now)
+                self._save_candidates(source, candidates, now, stories)
                 if candidates is not None
                 else SaveResult()
             )
@@ -402,27 +443,55 @@ class Store:
     # --- items -------------------------------------------------------------------------
 
     def _save_candidates(
-        self, source: Source, candidates: Sequence[Candidate], now: datetime
+        self,
+        source: Source,
+        candidates: Sequence[Candidate],
+        now: datetime,
+        stories: StoryMatcher | None = None,
     ) -> SaveResult:
         new_ids: list[str] = []
         updated_ids: list[str] = []
         joined_ids: list[str] = []
+        merged_ids: list[str] = []
         new_by_category: dict[str, int] = defaultdict(int)
         touched: set[str] = set()
         conn = self.db.conn
+        handled: set[str] = set()  # items this batch already saved: the first entry wins
         for candidate in candidates:
             if not candidate.keys:
                 continue
             item_id = self._find_item(candidate.keys)
+            if item_id is not None and item_id in handled:
+                # The same item twice in one feed (a repeated guid or link): keep the first,
+                # or each poll would flip the item between the two versions.
+                conn.executemany(
+                    "INSERT OR IGNORE INTO item_keys(key, item_id) VALUES (?, ?)",
+                    [(key, item_id) for key in candidate.keys],
+                )
+                continue
             digest = _content_hash(candidate)
             if item_id is None:
-                item_id = self._insert_item(source, candidate, digest, now)
+                published_text = to_text(candidate.item.published or now)
+                signature = None if candidate.dropped else candidate.story
+                match = None
+                if signature is not None and stories is not None:
+                    match = self._match_story(signature, published_text, stories)
+                item_id = self._insert_item(source, candidate, digest, now, story=match)
+                handled.add(item_id)
+                if signature is not None:
+                    self._index_story(item_id, published_text, signature)
+                if match is not None:
+                    # Not new to subscribers: the story they already have gains an outlet.
+                    merged_ids.append(item_id)
+                    touched.update(self._categories_of(match.story_id))
+                    continue
                 new_ids.append(item_id)
                 if not candidate.dropped:
                     for category in candidate.categories:
                         new_by_category[category] += 1
                     touched.update(candidate.categories)
                 continue
+            handled.add(item_id)
             conn.executemany(
                 "INSERT OR IGNORE INTO item_keys(key, item_id) VALUES (?, ?)",
                 [(key, item_id) for key in candidate.keys],
@@ -436,6 +505,8 @@ class Store:
             if row is None:
                 continue  # pruned: its keys are kept so it is not stored again as new
             old_hash, published, dropped, position = row
+            # A story's member publishes nothing itself: its categories go to the story.
+            target_id, published = self._story_of(item_id, published)
             changed = False
             if position is None:
                 conn.execute(
@@ -463,9 +534,12 @@ class Store:
                         item_id,
                     ],
                 )
-                self._index_for_search(
-                    item_id, item.title, item.summary_html, item.content_html
-                )
+                self._index_for_search(item_id, item.title, item.summary_html, item.content_html)
+                if candidate.story is not None:
+                    conn.execute(
+                        "UPDATE story_features SET features = ? WHERE item_id = ?",
+                        [candidate.story.features, item_id],
+                    )
                 updated_ids.append(item_id)
                 changed = True
             if candidate.dropped and not dropped:
@@ -473,11 +547,11 @@ class Store:
                 conn.execute("UPDATE items SET dropped = 1 WHERE id = ?", [item_id])
                 conn.execute("DELETE FROM item_categories WHERE item_id = ?", [item_id])
             elif not dropped and not candidate.dropped:
-                before = set(self._categories_of(item_id))
+                before = set(self._categories_of(target_id))
                 conn.executemany(
                     "INSERT OR IGNORE INTO item_categories(category, published, item_id) "
                     "VALUES (?, ?, ?)",
-                    [(c, published, item_id) for c in candidate.categories],
+                    [(c, published, target_id) for c in candidate.categories],
                 )
                 if changed or not candidate.categories <= before:
                     touched.update(before | candidate.categories)
@@ -485,9 +559,141 @@ class Store:
             new_ids=tuple(new_ids),
             updated_ids=tuple(updated_ids),
             joined_ids=tuple(joined_ids),
+            merged_ids=tuple(merged_ids),
             new_by_category=dict(new_by_category),
             touched_categories=frozenset(touched),
         )
+
+    # --- near-duplicate stories --------------------------------------------------------
+
+    _PEERS_PER_ITEM = 24  # the peers sharing most band keys; verifying more finds nothing
+
+    def _match_story(
+        self, signature: StorySignature, published: str, stories: StoryMatcher
+    ) -> StoryMatch | None:
+        """Ask ``stories`` about the items published within its window that share a band
+        key with ``signature``: one index range per band key, never a scan."""
+        if not signature.bands:
+            return None
+        moment = from_text(published) or datetime.now(UTC)
+        low, high = to_text(moment - stories.window), to_text(moment + stories.window)
+        conn = self.db.conn
+        marks = ",".join("?" * len(signature.bands))
+        shared: dict[str, int] = defaultdict(int)
+        for (peer_id,) in conn.execute(
+            f"SELECT item_id FROM story_bands WHERE band IN ({marks}) "
+            "AND published BETWEEN ? AND ?",
+            [*signature.bands, low, high],
+        ):
+            shared[peer_id] += 1
+        if not shared:
+            return None
+        best = sorted(shared, key=lambda i: (-shared[i], i))[: self._PEERS_PER_ITEM]
+        marks = ",".join("?" * len(best))
+        peers = [
+            StoryPeer(item_id=item_id, story_id=story_id, features=features)
+            for item_id, story_id, features in conn.execute(
+                "SELECT f.item_id, coalesce(m.story_id, f.item_id), f.features "
+                "FROM story_features f LEFT JOIN story_members m ON m.item_id = f.item_id "
+                f"JOIN items i ON i.id = f.item_id AND i.dropped = 0 "
+                f"WHERE f.item_id IN ({marks})",
+                best,
+            )
+        ]
+        peers.sort(key=lambda p: (-shared[p.item_id], p.item_id))
+        return stories.match(signature, peers)
+
+    def _index_story(self, item_id: str, published: str, signature: StorySignature) -> None:
+        conn = self.db.conn
+        conn.execute(
+            "INSERT OR REPLACE INTO story_features(item_id, published, features) VALUES (?, ?, ?)",
+            [item_id, published, signature.features],
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO story_bands(band, published, item_id) VALUES (?, ?, ?)",
+            [(band, published, item_id) for band in set(signature.bands)],
+        )
+
+    def _story_of(self, item_id: str, published: str) -> tuple[str, str]:
+        """The item that publishes ``item_id``'s story, and its date: itself if it leads."""
+        row = self.db.conn.execute(
+            "SELECT m.story_id, i.published FROM story_members m "
+            "JOIN items i ON i.id = m.story_id WHERE m.item_id = ?",
+            [item_id],
+        ).fetchone()
+        return (row[0], row[1]) if row else (item_id, published)
+
+    def prune_story_index(self, before: datetime) -> int:
+        """Forget the band keys and words of items published before ``before``: past the
+        dedupe window they can match nothing new, and the index stays the window's size."""
+        cutoff = to_text(before)
+        with self._write():
+            conn = self.db.conn
+            conn.execute("DELETE FROM story_bands WHERE published < ?", [cutoff])
+            return int(
+                conn.execute("DELETE FROM story_features WHERE published < ?", [cutoff]).rowcount
+            )
+
+    def recent_stories(self, since: datetime, limit: int = 200) -> list[MergedStory]:
+        """Stories that gained an item since ``since``, newest merge first: what the
+        near-duplicate layer merged and why, for `aggregator stories`."""
+        rows = self._rows(
+            "SELECT story_id, max(at) AS last FROM story_members WHERE at >= ? "
+            "GROUP BY story_id ORDER BY last DESC, story_id LIMIT ?",
+            [to_text(since), limit],
+        )
+        ids = [row["story_id"] for row in rows]
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        home = (
+            "SELECT s.item_id, s.source_url, coalesce(src.name, s.source_url) AS name "
+            "FROM item_sources s LEFT JOIN sources src ON src.url = s.source_url "
+            "WHERE s.position = 0 AND s.item_id IN ({})"
+        )
+        members: dict[str, list[dict]] = defaultdict(list)
+        for row in self._rows(
+            "SELECT m.story_id, m.item_id, m.similarity, m.rule, m.at, i.title, i.link "
+            "FROM story_members m JOIN items i ON i.id = m.item_id "
+            f"WHERE m.story_id IN ({marks}) ORDER BY m.position",
+            ids,
+        ):
+            members[row["story_id"]].append(row)
+        every = ids + [row["item_id"] for rows_ in members.values() for row in rows_]
+        sources = {
+            row["item_id"]: SourceRef(name=row["name"], url=row["source_url"])
+            for row in self._rows(home.format(",".join("?" * len(every))), every)
+        }
+        leads = {
+            row["id"]: row
+            for row in self._rows(
+                f"SELECT id, title, link, published FROM items WHERE id IN ({marks})", ids
+            )
+        }
+        unknown = SourceRef(name="?", url="")
+        return [
+            MergedStory(
+                id=story_id,
+                title=leads[story_id]["title"],
+                link=leads[story_id]["link"],
+                published=from_text(leads[story_id]["published"]) or datetime.now(UTC),
+                source=sources.get(story_id),
+                members=tuple(
+                    StoryMember(
+                        item_id=m["item_id"],
+                        title=m["title"],
+                        link=m["link"],
+                        source=sources.get(m["item_id"], unknown),
+                        similarity=m["similarity"],
+                        rule=m["rule"],
+                        at=from_text(m["at"]) or datetime.now(UTC),
+                    )
+                    for m in members[story_id]
+                ),
+            )
+            for story_id in ids
+            if story_id in leads
+        ]
 
     def _find_item(self, keys: Sequence[str]) -> str | None:
         """The stored item known under the strongest of ``keys``, if any."""
@@ -499,7 +705,17 @@ class Store:
         )
         return next((found[key] for key in keys if key in found), None)
 
-    def _insert_item(self, source: Source, candidate: Candidate, digest: str, now: datetime) -> str:
+    def _insert_item(
+        self,
+        source: Source,
+        candidate: Candidate,
+        digest: str,
+        now: datetime,
+        *,
+        story: StoryMatch | None = None,
+    ) -> str:
+        """Insert a new item; one that joins ``story`` lends its categories to the story's
+        representative instead of being published on its own."""
         conn = self.db.conn
         item = candidate.item
         item_id = item_id_for(candidate.keys[0])
@@ -536,7 +752,28 @@ class Store:
             "VALUES (?, ?, 0, ?, ?)",
             [item_id, source.url, item.guid, to_text(now)],
         )
-        if not candidate.dropped:
+        if story is not None:
+            conn.execute(
+                "INSERT OR REPLACE INTO story_members(item_id, story_id, position, matched_id, "
+                "similarity, rule, at) VALUES (?, ?, (SELECT count(*) + 1 FROM story_members "
+                "WHERE story_id = ?), ?, ?, ?, ?)",
+                [
+                    item_id,
+                    story.story_id,
+                    story.story_id,
+                    story.item_id,
+                    story.similarity,
+                    story.rule,
+                    to_text(now),
+                ],
+            )
+            lead_id, lead_published = self._story_of(item_id, published)
+            conn.executemany(
+                "INSERT OR IGNORE INTO item_categories(category, published, item_id) "
+                "VALUES (?, ?, ?)",
+                [(c, lead_published, lead_id) for c in sorted(candidate.categories)],
+            )
+        elif not candidate.dropped:
             conn.executemany(
                 "INSERT INTO item_categories(category, published, item_id) VALUES (?, ?, ?)",
                 [(c, published, item_id) for c in sorted(candidate.categories)],
@@ -554,8 +791,10 @@ class Store:
     def latest_items(self, category: str | None, limit: int) -> list[StoredItem]:
         """The newest ``limit`` items of a category (None: of every category), newest first."""
         if category is None:
+            # A story's members are published through its representative, not on their own.
             rows = self._rows(
-                f"SELECT {_ITEM_COLUMNS} FROM items WHERE dropped = 0 "
+                f"SELECT {_ITEM_COLUMNS} FROM items WHERE dropped = 0 AND NOT EXISTS "
+                "(SELECT 1 FROM story_members m WHERE m.item_id = items.id) "
                 "ORDER BY published DESC, id DESC LIMIT ?",
                 [limit],
             )
@@ -578,11 +817,24 @@ class Store:
         return [by_id[i] for i in ids if i in by_id]
 
     def _hydrate(self, rows: list[dict]) -> list[StoredItem]:
-        """Attach categories and sources to item rows with two queries, not two per item."""
+        """Attach categories, sources and story members to item rows with a few queries,
+        not a few per item. A story's sources are its representative's, then those of each
+        item that joined it, in the order they joined, each outlet once."""
         if not rows:
             return []
         ids = [row["id"] for row in rows]
         marks = ",".join("?" * len(ids))
+        members: dict[str, list[dict]] = defaultdict(list)
+        for row in self._rows(
+            "SELECT m.story_id, i.id, i.title, i.link FROM story_members m "
+            "JOIN items i ON i.id = m.item_id "
+            f"WHERE m.story_id IN ({marks}) ORDER BY m.position",
+            ids,
+        ):
+            members[row["story_id"]].append(row)
+        member_ids = [row["id"] for group in members.values() for row in group]
+        every = ids + member_ids
+        marks_every = ",".join("?" * len(every))
         categories: dict[str, list[str]] = defaultdict(list)
         for row in self._rows(
             f"SELECT item_id, category FROM item_categories WHERE item_id IN ({marks}) "
@@ -594,10 +846,28 @@ class Store:
         for row in self._rows(
             "SELECT s.item_id, s.source_url, coalesce(src.name, s.source_url) AS name "
             "FROM item_sources s LEFT JOIN sources src ON src.url = s.source_url "
-            f"WHERE s.item_id IN ({marks}) ORDER BY s.item_id, s.position",
-            ids,
+            f"WHERE s.item_id IN ({marks_every}) ORDER BY s.item_id, s.position",
+            every,
         ):
             sources[row["item_id"]].append(SourceRef(name=row["name"], url=row["source_url"]))
+        related: dict[str, list[RelatedItem]] = defaultdict(list)
+        for story_id, group in members.items():
+            seen = {ref.url for ref in sources[story_id]}
+            for member in group:
+                own = sources.get(member["id"], [])
+                if own:
+                    related[story_id].append(
+                        RelatedItem(
+                            id=member["id"],
+                            title=member["title"],
+                            link=member["link"],
+                            source=own[0],
+                        )
+                    )
+                for ref in own:
+                    if ref.url not in seen:
+                        seen.add(ref.url)
+                        sources[story_id].append(ref)
         return [
             StoredItem(
                 id=row["id"],
@@ -611,6 +881,7 @@ class Store:
                 updated=from_text(row["updated"]),
                 categories=tuple(categories[row["id"]]),
                 sources=tuple(sources[row["id"]]),
+                related=tuple(related[row["id"]]),
             )
             for row in rows
         ]
@@ -713,6 +984,9 @@ class Store:
             )
             conn.execute(f"DELETE FROM search_docs WHERE item_id IN ({doomed})", [cutoff])
             conn.execute(f"DELETE FROM item_sources WHERE item_id IN ({doomed})", [cutoff])
+            conn.execute(f"DELETE FROM story_members WHERE item_id IN ({doomed})", [cutoff])
+            conn.execute(f"DELETE FROM story_features WHERE item_id IN ({doomed})", [cutoff])
+            conn.execute("DELETE FROM story_bands WHERE published < ?", [cutoff])
             deleted = conn.execute(
                 "DELETE FROM items WHERE published < ? AND id NOT IN (SELECT id FROM keep)",
                 [cutoff],
@@ -769,7 +1043,7 @@ class Store:
         ]
 
 
-class SearchError(StorageError):
+class SearchError(AggregatorError):
     """A search query with nothing to look for, or one SQLite could not run."""
 
 

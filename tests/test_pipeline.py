@@ -207,6 +207,7 @@ def test_build_writes_every_published_path(polled) -> None:
         for stem in ("all", "politics", "labour", "women", "secularism")
         for fmt in ("rss", "atom", "json")
     }
+    expected |= {f"c/{stem}.html" for stem in ("politics", "labour", "women", "secularism")}
     written = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()}
     assert written == expected
     index = (out / "index.html").read_text(encoding="utf-8")

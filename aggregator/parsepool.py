@@ -1,0 +1,119 @@
+"""Parsing and deciding in worker processes, so a big poll uses every core.
+
+Why: parsing (feedparser, then nh3) is pure CPU and dominates a poll that brings many new
+bodies (a first poll, a busy news hour); the event loop meanwhile only waits on sockets
+and writes to SQLite. Worker processes (not threads: the GIL) take ``parse_feed`` and the
+dedupe/classify decisions, which are pure functions of the body and the config, and hand
+back frozen dataclasses. The store stays in the poller's process: one writer.
+
+This module imports only the pure stages, so a worker stays small: no HTTP client, no
+SQLite, no renderers. Workers come from a fork server started on first use (forking the
+poller itself, which may have threads by then, is not safe), and a poll that parses
+nothing never starts one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import signal
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from aggregator.classify import classify
+from aggregator.dedupe import identity_keys, story_signature
+from aggregator.models import Candidate, ParsedFeed, ParsedItem, Settings, Source
+from aggregator.parse import parse_feed
+
+log = logging.getLogger("aggregator.poll")
+
+# Below this many sources in one poll, parsing inline is cheaper than starting workers.
+MIN_SOURCES = 20
+
+
+def decide(settings: Settings, source: Source, item: ParsedItem) -> Candidate:
+    """What dedupe and classify make of one parsed item from ``source``.
+
+    The story signature (near-duplicate layer) is computed here, in the workers, because
+    it is the costly part of deciding; ``dedupe: {enabled: false}`` skips it."""
+    categories, dropped = classify(item, source.categories, settings.rules)
+    return Candidate(
+        item=item,
+        keys=identity_keys(source.url, item),
+        categories=frozenset(c for c in categories if settings.category(c) is not None),
+        dropped=dropped,
+        story=story_signature(item) if settings.dedupe.enabled and not dropped else None,
+    )
+
+
+def parse_and_decide(
+    body: bytes, url: str, headers: Mapping[str, str], settings: Settings, source: Source
+) -> tuple[ParsedFeed, tuple[Candidate, ...]]:
+    """One body to stored-ready candidates. Raises ParseError like ``parse_feed``."""
+    parsed = parse_feed(body, url=url, headers=headers)
+    return parsed, tuple(decide(settings, source, item) for item in parsed.items)
+
+
+def _quiet_worker() -> None:
+    # Ctrl-C reaches the whole process group; the poller decides how to stop, not us.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class ParsePool:
+    """A lazily started process pool; ``parse`` falls back to parsing inline if the pool
+    cannot be used (one core, or a worker died)."""
+
+    def __init__(self, settings: Settings, workers: int | None = None) -> None:
+        # Workers need the rules and categories, not thousands of sources: pickle less.
+        self.settings = Settings(
+            site=settings.site,
+            storage=settings.storage,
+            poll=settings.poll,
+            categories=settings.categories,
+            sources=(),
+            rules=settings.rules,
+            dedupe=settings.dedupe,
+            path=settings.path,
+        )
+        self.workers = workers or min(os.cpu_count() or 1, 4)
+        self._executor: ProcessPoolExecutor | None = None
+        self._broken = self.workers < 2
+
+    def _pool(self) -> ProcessPoolExecutor | None:
+        if self._broken:
+            return None
+        if self._executor is None:
+            try:
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload(["aggregator.parsepool"])
+                self._executor = ProcessPoolExecutor(
+                    self.workers, mp_context=context, initializer=_quiet_worker
+                )
+            except (OSError, ValueError) as e:
+                log.warning("parsing in this process: cannot start workers: %s", e)
+                self._broken = True
+                return None
+        return self._executor
+
+    async def parse(
+        self, body: bytes, url: str, headers: Mapping[str, str], source: Source
+    ) -> tuple[ParsedFeed, tuple[Candidate, ...]]:
+        pool = self._pool()
+        if pool is not None:
+            loop = asyncio.get_running_loop()
+            try:
+                return await loop.run_in_executor(
+                    pool, parse_and_decide, body, url, dict(headers), self.settings, source
+                )
+            except BrokenProcessPool as e:
+                log.warning("parsing in this process: a parse worker died: %s", e)
+                self._broken = True
+        return parse_and_decide(body, url, headers, self.settings, source)
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
