@@ -32,6 +32,9 @@ log = logging.getLogger("aggregator.poll")
 
 # Below this many sources in one poll, parsing inline is cheaper than starting workers.
 MIN_SOURCES = 20
+# How many parse workers; 0 or 1 parses in the poller itself (for small machines, and to
+# measure what the workers gain). Default: one per core, at most 4.
+WORKERS_ENV = "AGGREGATOR_PARSE_WORKERS"
 
 
 def decide(settings: Settings, source: Source, item: ParsedItem) -> Candidate:
@@ -78,7 +81,10 @@ class ParsePool:
             dedupe=settings.dedupe,
             path=settings.path,
         )
-        self.workers = workers or min(os.cpu_count() or 1, 4)
+        if workers is None:
+            configured = os.environ.get(WORKERS_ENV, "").strip()
+            workers = int(configured) if configured.isdigit() else min(os.cpu_count() or 1, 4)
+        self.workers = workers
         self._executor: ProcessPoolExecutor | None = None
         self._broken = self.workers < 2
 

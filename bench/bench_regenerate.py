@@ -34,7 +34,7 @@ from aggregator.models import (
 from aggregator.store import Store
 
 CATEGORIES = ("politics", "labour", "women", "secularism")
-WORDS = "الحكومة العمال النقابة الإضراب المرأة الحقوق العلمانية الدولة البرلمان الشعب".split()
+WORDS = "الحكومة العمال النقابة الإضراب المرأة الحقوق العلمانية الدولة البرلمان الشعب".split()  # noqa: SIM905
 
 
 def settings_for(db: Path, sources: list[Source]) -> Settings:

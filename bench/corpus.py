@@ -29,7 +29,7 @@ ITEMS_PER_FEED = 50
 SHARED_SLOTS = 5  # slots per feed filled by articles that 2-3 feeds carry (10%)
 NEW_PER_BUMP = 5  # items a changed feed gains
 
-_WORDS = (
+_WORDS = (  # noqa: SIM905
     "الحكومة العمال النقابة الإضراب المرأة الحقوق العلمانية الدولة المدنية البرلمان "
     "الانتخابات الشعب الحرية المساواة العدالة الاجتماعية الأجور المصانع الفلاحين الطلاب "
     "الجامعة المدينة القرية الاحتجاج المظاهرة الشرطة القضاء الدستور القانون الحزب "
@@ -220,11 +220,8 @@ class Corpus:
 
 
 def render(feed: Feed, base_url: str) -> bytes:
-    if feed.format == "rss":
-        text = _render_rss(feed, base_url)
-    else:
-        text = _render_atom(feed, base_url)
-    return text.encode(feed.encoding)
+    renderer = _render_rss if feed.format == "rss" else _render_atom
+    return renderer(feed, base_url).encode(feed.encoding)
 
 
 def _guid(feed: Feed, item: Item) -> str:

@@ -97,43 +97,66 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
+class Launcher:
+    """bench/launch.py, started before this runner grows (see there why)."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, str(BENCH / "launch.py")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def start(self, cmd: list[str], env: dict, stdout: Path, stderr: Path) -> int:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        request = {"cmd": cmd, "env": env, "stdout": str(stdout), "stderr": str(stderr)}
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        return int(json.loads(self.proc.stdout.readline())["pid"])
+
+    def result(self) -> dict:
+        assert self.proc.stdout is not None
+        return dict(json.loads(self.proc.stdout.readline()))
+
+
+LAUNCHER: Launcher | None = None
+
+
 def measure(cmd: list[str], *, stdout_path: Path, env: dict | None = None) -> tuple[Run, str]:
     """Run ``cmd`` to completion; wall, CPU and peak RSS from wait4, tree PSS sampled.
 
     CPU is the poller's own (wait4) plus what its descendants that it does not reap
     itself (parse workers under a fork server) used, sampled every 50 ms."""
+    assert LAUNCHER is not None
     peak = [0]
     descendants: dict[int, float] = {}
     done = threading.Event()
-    with stdout_path.open("w") as out, (stdout_path.with_suffix(".err")).open("w") as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
+    err_path = stdout_path.with_suffix(".err")
+    pid = LAUNCHER.start(cmd, env if env is not None else dict(os.environ), stdout_path, err_path)
 
-        def sample() -> None:
-            while not done.wait(0.05):
-                tree = _tree(proc.pid)
-                peak[0] = max(peak[0], sum(_pss_kb(p) for p in tree))
-                for pid in tree[1:]:
-                    descendants[pid] = max(descendants.get(pid, 0.0), _cpu_s(pid))
+    def sample() -> None:
+        while not done.wait(0.05):
+            tree = _tree(pid)
+            peak[0] = max(peak[0], sum(_pss_kb(p) for p in tree))
+            for child in tree[1:]:
+                descendants[child] = max(descendants.get(child, 0.0), _cpu_s(child))
 
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        done.set()
-        sampler.join()
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    result = LAUNCHER.result()
+    done.set()
+    sampler.join()
+    if result["status"] != 0:
         raise SystemExit(
-            f"{' '.join(cmd)} exited {proc.returncode}:\n"
-            + stdout_path.with_suffix(".err").read_text()[-3000:]
+            f"{' '.join(cmd)} exited {result['status']}:\n" + err_path.read_text()[-3000:]
         )
     run = Run(
         tool="",
         scenario="",
-        wall=wall,
-        cpu=usage.ru_utime + usage.ru_stime + sum(descendants.values()),
-        maxrss_mb=usage.ru_maxrss / 1024,
+        wall=result["wall"],
+        cpu=result["cpu"] + sum(descendants.values()),
+        maxrss_mb=result["maxrss_kb"] / 1024,
         pss_mb=peak[0] / 1024,
     )
     return run, stdout_path.read_text()
@@ -198,6 +221,9 @@ def server_capacity(server: FeedServerProcess) -> str:
 # --- the tools -------------------------------------------------------------------------------
 
 
+NEAR_DUPLICATES = True  # --no-near-dup turns the near-duplicate layer off
+
+
 def write_config(work: Path, server: FeedServerProcess, n: int) -> Path:
     paths = []
     for i in range(n):
@@ -218,6 +244,7 @@ def write_config(work: Path, server: FeedServerProcess, n: int) -> Path:
         "  per_host: 16",
         "categories:",
         *(f'  {c}: {{title: "{c}"}}' for c in CATEGORIES),
+        *([] if NEAR_DUPLICATES else ["dedupe:", "  enabled: false"]),
         "rules:",
         "  - add: labour",
         '    any: ["اضراب", "نقابة"]',
@@ -238,13 +265,18 @@ def write_config(work: Path, server: FeedServerProcess, n: int) -> Path:
 class Aggregator:
     name = "aggregator"
 
-    def __init__(self, work: Path, server: FeedServerProcess, n: int) -> None:
+    def __init__(
+        self, work: Path, server: FeedServerProcess, n: int, parse_workers: int | None = None
+    ) -> None:
         self.work = work
         self.config = write_config(work, server, n)
+        self.env = dict(os.environ)
+        if parse_workers is not None:
+            self.env["AGGREGATOR_PARSE_WORKERS"] = str(parse_workers)
 
     def poll(self, label: str) -> Run:
         cmd = [str(AGG_PY), "-m", "aggregator", "poll", "--all", "--config", str(self.config)]
-        run, _out = measure(cmd, stdout_path=self.work / f"{label}.out")
+        run, _out = measure(cmd, stdout_path=self.work / f"{label}.out", env=self.env)
         return run
 
     def export(self) -> list[tuple[str, str, str]]:
@@ -378,10 +410,23 @@ def main() -> int:
     parser.add_argument("--sizes", default="200,1000", help="comma-separated N (200,1000)")
     parser.add_argument("--only", choices=("aggregator", "reader"), help="run one tool")
     parser.add_argument("--workers", type=int, default=4, help="reader's workers (4)")
+    parser.add_argument(
+        "--no-near-dup",
+        action="store_true",
+        help="aggregator: dedupe.enabled false (exact identity only, like reader)",
+    )
+    parser.add_argument(
+        "--parse-workers",
+        type=int,
+        help="aggregator's parse worker processes (default: one per core; 0: parse inline)",
+    )
     parser.add_argument("--work", default="/tmp/aggregator-bench", help="scratch directory")
     parser.add_argument("--no-check", action="store_true", help="time only, skip the checks")
     parser.add_argument("--out", help="also append the tables (markdown) to this file")
     args = parser.parse_args()
+    global LAUNCHER, NEAR_DUPLICATES
+    LAUNCHER = Launcher()  # first, while this process is small
+    NEAR_DUPLICATES = not args.no_near_dup
     if args.only != "aggregator" and not READER_PY.exists():
         raise SystemExit(f"{READER_PY} missing: see the set-up lines in {__file__}")
     tables = []
@@ -401,7 +446,7 @@ def main() -> int:
                 work.mkdir(parents=True)
                 server.admin("reset")
                 tool = (
-                    Aggregator(work, server, n)
+                    Aggregator(work, server, n, args.parse_workers)
                     if name == "aggregator"
                     else Reader(work, server, n, args.workers)
                 )

@@ -1,0 +1,72 @@
+"""Parsing in worker processes stores exactly what parsing in the poller stores."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from feedserver import FeedServer
+from test_pipeline import serve_site, write_config
+
+from aggregator import pipeline
+from aggregator.cli import main
+from aggregator.parsepool import WORKERS_ENV, ParsePool
+
+
+def _poll_and_export(
+    tmp_path: Path, server: FeedServer, capsys: pytest.CaptureFixture[str], name: str
+) -> tuple[str, list[dict]]:
+    work = tmp_path / name
+    work.mkdir()
+    config = write_config(work, server)
+    assert main(["poll", "--config", str(config)]) == 0
+    summary = capsys.readouterr().out
+    assert main(["export", "--config", str(config)]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    for record in records:
+        record["sources"] = sorted(s["url"] for s in record["sources"])
+        record["categories"] = sorted(record["categories"])
+    return summary, sorted(records, key=lambda r: r["id"])
+
+
+def test_worker_processes_store_the_same_items_as_inline_parsing(
+    tmp_path: Path,
+    feed_server: FeedServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    serve_site(feed_server)
+    monkeypatch.setattr(pipeline, "MIN_SOURCES", 1)  # use the pool even for a few sources
+    monkeypatch.setenv(WORKERS_ENV, "0")
+    inline_summary, inline = _poll_and_export(tmp_path, feed_server, capsys, "inline")
+    monkeypatch.setenv(WORKERS_ENV, "2")
+    used: list[bool] = []
+    real_pool = ParsePool._pool
+
+    def spy(self: ParsePool):  # type: ignore[no-untyped-def]
+        pool = real_pool(self)
+        used.append(pool is not None)
+        return pool
+
+    monkeypatch.setattr(ParsePool, "_pool", spy)
+    pooled_summary, pooled = _poll_and_export(tmp_path, feed_server, capsys, "pooled")
+    assert used and all(used)  # every body went to a worker process
+    assert inline and pooled == inline
+    assert pooled_summary.splitlines()[0] == inline_summary.splitlines()[0]
+
+
+def test_a_body_that_is_not_a_feed_fails_that_source_only(
+    tmp_path: Path,
+    feed_server: FeedServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    serve_site(feed_server)
+    feed_server.routes["/politics.rss"].body = b"<html><body>maintenance</body></html>"
+    monkeypatch.setattr(pipeline, "MIN_SOURCES", 1)
+    monkeypatch.setenv(WORKERS_ENV, "2")
+    summary, records = _poll_and_export(tmp_path, feed_server, capsys, "pooled")
+    assert "1 failed" in summary.splitlines()[0]
+    assert "FAILED صوت اليسار: not a feed" in summary
+    assert records  # every other source was stored
