@@ -575,3 +575,15 @@ class StoryMatcher:
                     rule=decision.rule,
                 )
         return best
+
+
+SEARCH_TEXT_CHARS = 4000
+
+
+def search_text(title: str, summary_html: str, content_html: str) -> str:
+    """What the search index holds for an item: its words, normalized like the rules'.
+
+    Capped: a search feed finds an item by its title and opening, and indexing whole long
+    articles would multiply the index (and a first poll's time) for little gain."""
+    text = " ".join((title, html_to_text(summary_html), html_to_text(content_html)))
+    return normalize_text(text[: SEARCH_TEXT_CHARS * 2])[:SEARCH_TEXT_CHARS]

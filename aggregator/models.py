@@ -296,6 +296,7 @@ class Candidate:
     categories: frozenset[str]
     dropped: bool = False
     story: StorySignature | None = None  # None: not matched against other stories
+    search_text: str | None = None  # normalized words for the search index (None: compute)
 
 
 @dataclass(frozen=True)

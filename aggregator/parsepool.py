@@ -24,7 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from aggregator.classify import classify
-from aggregator.dedupe import identity_keys, story_signature
+from aggregator.dedupe import identity_keys, search_text, story_signature
 from aggregator.models import Candidate, ParsedFeed, ParsedItem, Settings, Source
 from aggregator.parse import parse_feed
 
@@ -49,6 +49,7 @@ def decide(settings: Settings, source: Source, item: ParsedItem) -> Candidate:
         categories=frozenset(c for c in categories if settings.category(c) is not None),
         dropped=dropped,
         story=story_signature(item) if settings.dedupe.enabled and not dropped else None,
+        search_text=search_text(item.title, item.summary_html, item.content_html),
     )
 
 

@@ -373,5 +373,8 @@ def render_all(settings: Settings, store: Store, now: datetime) -> dict[str, tup
 
 
 def regenerate(settings: Settings, store: Store, now: datetime | None = None) -> list[str]:
-    """Render every published file and store the ones that changed; returns their paths."""
+    """Render every published file and store the ones that changed; returns their paths.
+
+    The search index is brought up to date first, in one transaction for the whole poll."""
+    store.flush_search_index()
     return store.save_outputs(render_all(settings, store, now or utcnow()), now or utcnow())

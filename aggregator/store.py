@@ -34,7 +34,7 @@ from typing import Any
 
 import sqlite_utils
 
-from aggregator.dedupe import html_to_text, normalize_text
+from aggregator.dedupe import normalize_text, search_text
 from aggregator.errors import AggregatorError, StorageError
 from aggregator.models import (
     Candidate,
@@ -163,6 +163,10 @@ CREATE TABLE IF NOT EXISTS search_docs (
     id INTEGER PRIMARY KEY,
     item_id TEXT NOT NULL UNIQUE
 );
+CREATE TABLE IF NOT EXISTS search_pending (   -- queued for items_fts, flushed after a poll
+    doc_id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL
+);
 CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(
     text, tokenize = 'unicode61 remove_diacritics 2'
 );
@@ -257,6 +261,7 @@ class Store:
                     f"{self.path} was written by a newer aggregator (schema {version}); "
                     "upgrade the aggregator or use another --db"
                 )
+        self.flush_search_index()  # texts queued before a crash, or by the backfill
 
     def close(self) -> None:
         self.db.conn.close()
@@ -269,11 +274,28 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[None]:
-        """One transaction; any sqlite error becomes a StorageError and nothing is kept."""
+        """One transaction; any sqlite error becomes a StorageError and nothing is kept.
+
+        BEGIN IMMEDIATE takes the write lock up front, waiting (busy_timeout) for another
+        writer: a deferred transaction that reads first and writes later cannot wait, and
+        fails at once with "database is locked" when someone else holds the lock."""
+        conn = self.db.conn
         try:
-            with self.db.atomic():
+            if conn.in_transaction:
+                with self.db.atomic():  # nested: a savepoint
+                    yield
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
                 yield
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
         except sqlite3.Error as e:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise StorageError(f"database {self.path}: {e}") from e
 
     def _rows(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[dict]:
@@ -534,7 +556,7 @@ class Store:
                         item_id,
                     ],
                 )
-                self._index_for_search(item_id, item.title, item.summary_html, item.content_html)
+                self._index_for_search(item_id, _search_text(candidate))
                 if candidate.story is not None:
                     conn.execute(
                         "UPDATE story_features SET features = ? WHERE item_id = ?",
@@ -746,7 +768,7 @@ class Store:
             "INSERT OR IGNORE INTO item_keys(key, item_id) VALUES (?, ?)",
             [(key, item_id) for key in candidate.keys],
         )
-        self._index_for_search(item_id, item.title, item.summary_html, item.content_html)
+        self._index_for_search(item_id, _search_text(candidate))
         conn.execute(
             "INSERT INTO item_sources(item_id, source_url, position, guid, first_seen) "
             "VALUES (?, ?, 0, ?, ?)",
@@ -905,18 +927,36 @@ class Store:
 
     # --- full-text search --------------------------------------------------------------
 
-    def _index_for_search(self, item_id: str, title: str, summary: str, content: str) -> None:
-        """(Re)index one item's normalized title and text; call inside a transaction."""
+    def _index_for_search(self, item_id: str, text: str) -> None:
+        """Queue one item's normalized words for the search index; call inside a transaction.
+
+        The full-text index itself is updated in bulk by ``flush_search_index`` (after a
+        poll, before feeds are rendered): FTS5 merges its segments on every commit, and a
+        thousand small commits cost many times one large one."""
         conn = self.db.conn
-        conn.execute("INSERT OR IGNORE INTO search_docs(item_id) VALUES (?)", [item_id])
-        (doc_id,) = conn.execute(
-            "SELECT id FROM search_docs WHERE item_id = ?", [item_id]
-        ).fetchone()
-        conn.execute("DELETE FROM items_fts WHERE rowid = ?", [doc_id])
+        cursor = conn.execute("INSERT OR IGNORE INTO search_docs(item_id) VALUES (?)", [item_id])
+        if cursor.rowcount:
+            doc_id = cursor.lastrowid
+        else:  # re-indexing an edited item: its old words go now
+            (doc_id,) = conn.execute(
+                "SELECT id FROM search_docs WHERE item_id = ?", [item_id]
+            ).fetchone()
+            conn.execute("DELETE FROM items_fts WHERE rowid = ?", [doc_id])
         conn.execute(
-            "INSERT INTO items_fts(rowid, text) VALUES (?, ?)",
-            [doc_id, search_text(title, summary, content)],
+            "INSERT OR REPLACE INTO search_pending(doc_id, text) VALUES (?, ?)", [doc_id, text]
         )
+
+    def flush_search_index(self) -> int:
+        """Move queued texts into the full-text index in one transaction."""
+        if not self.db.conn.execute("SELECT 1 FROM search_pending LIMIT 1").fetchone():
+            return 0
+        with self._write():
+            conn = self.db.conn
+            conn.execute(
+                "INSERT INTO items_fts(rowid, text) SELECT p.doc_id, p.text "
+                "FROM search_pending p JOIN search_docs d ON d.id = p.doc_id"
+            )
+            return int(conn.execute("DELETE FROM search_pending").rowcount)
 
     def _backfill_search(self) -> None:
         rows = self.db.conn.execute(
@@ -924,7 +964,7 @@ class Store:
             "WHERE id NOT IN (SELECT item_id FROM search_docs)"
         ).fetchall()
         for item_id, title, summary, content in rows:
-            self._index_for_search(item_id, title, summary, content)
+            self._index_for_search(item_id, search_text(title, summary, content))
 
     def search_items(
         self, query: str, limit: int, *, category: str | None = None
@@ -1060,10 +1100,11 @@ _QUERY_TOKEN = re.compile(r'"[^"]*"?|\S+')
 MAX_QUERY_WORDS = 16
 
 
-def search_text(title: str, summary_html: str, content_html: str) -> str:
-    """What the search index holds for an item: its words, normalized like the rules'."""
-    text = " ".join((title, html_to_text(summary_html), html_to_text(content_html)))
-    return normalize_text(text)
+def _search_text(candidate: Candidate) -> str:
+    if candidate.search_text is not None:
+        return candidate.search_text
+    item = candidate.item
+    return search_text(item.title, item.summary_html, item.content_html)
 
 
 def _fts_phrase(words: list[str], prefix: bool) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from feedserver import FeedServer
-from test_pipeline import serve_site, write_config
+from test_pipeline import PROTEST, serve_site, write_config
 
 from aggregator import pipeline
 from aggregator.cli import main
@@ -27,6 +27,10 @@ def _poll_and_export(
     for record in records:
         record["sources"] = sorted(s["url"] for s in record["sources"])
         record["categories"] = sorted(record["categories"])
+    for record in records:
+        # An undated item is dated when first seen: that moment differs between the runs.
+        if record["title"] == PROTEST:
+            record.pop("published")
     return summary, sorted(records, key=lambda r: r["id"])
 
 
