@@ -241,6 +241,10 @@ class Store:
         # NORMAL is durable across application crashes in WAL mode; only a power cut may
         # lose the last commits, never corrupt the file.
         self.db.execute("PRAGMA synchronous = NORMAL")
+        # A first poll writes hundreds of MB: checkpoint (copy the WAL into the database and
+        # fsync) every 64 MB rather than every 4 MB, and keep hot index pages in memory.
+        self.db.execute("PRAGMA wal_autocheckpoint = 16384")
+        self.db.execute("PRAGMA cache_size = -16384")
         try:
             # executescript commits as it goes; every statement is IF NOT EXISTS, so a
             # crash part-way leaves a schema the next start completes.
