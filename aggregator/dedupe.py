@@ -9,6 +9,7 @@ variants, Persian or Arabic letter forms); the functions here make those spellin
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
@@ -16,6 +17,7 @@ import struct
 import unicodedata
 import urllib.parse
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -420,6 +422,29 @@ class StoryText:
     title: tuple[str, ...]
     body: tuple[str, ...]
 
+    # Sets built once per text, not once per comparison: a new item is compared with up to
+    # two dozen peers, and building these sets was most of the comparison's cost.
+    @functools.cached_property
+    def title_set(self) -> frozenset[str]:
+        return frozenset(self.title)
+
+    @functools.cached_property
+    def body_set(self) -> frozenset[str]:
+        return frozenset(self.body)
+
+    @functools.cached_property
+    def words(self) -> frozenset[str]:
+        return self.title_set | self.body_set
+
+    @functools.cached_property
+    def numbers(self) -> frozenset[str]:
+        return frozenset(w for w in self.words if w.isdigit())
+
+    @functools.cached_property
+    def subjects(self) -> frozenset[str]:
+        """Headline words (not numbers) that the text repeats: what the item is about."""
+        return frozenset(w for w in self.title_set & self.body_set if not w.isdigit())
+
     @property
     def generic_title(self) -> bool:
         """Too few content words ("عاجل", "بيان", "Update") to tell stories apart."""
@@ -466,12 +491,12 @@ def story_signature(item: ParsedItem) -> StorySignature:
 _MIN_BODY_WORDS = 8
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
+def _jaccard(a: AbstractSet[str], b: AbstractSet[str]) -> float:
     union = len(a | b)
     return len(a & b) / union if union else 0.0
 
 
-def _containment(a: set[str], b: set[str]) -> float:
+def _containment(a: AbstractSet[str], b: AbstractSet[str]) -> float:
     least = min(len(a), len(b))
     return len(a & b) / least if least else 0.0
 
@@ -480,15 +505,10 @@ def _shingles(words: Sequence[str]) -> set[str]:
     return {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
 
 
-def _numbers(words: Iterable[str]) -> set[str]:
-    return {w for w in words if w.isdigit()}
-
-
 def _own_subject(a: StoryText, b: StoryText) -> bool:
     """Whether ``a``'s headline has a word (not a number) that ``a``'s text repeats and
     ``b`` never mentions: what ``a`` is about and ``b`` is not."""
-    other = set(b.title) | set(b.body)
-    return any(w not in other and not w.isdigit() for w in set(a.title) & set(a.body))
+    return not a.subjects <= b.words
 
 
 @dataclass(frozen=True)
@@ -521,8 +541,8 @@ def compare_stories(a: StoryText, b: StoryText, *, threshold: float = 0.33) -> S
     tests/data/dedupe/pairs.jsonl (precision first: a wrong merge hides a story from
     subscribers, a missed one only shows it twice).
     """
-    title_a, title_b = set(a.title), set(b.title)
-    body_a, body_b = set(a.body), set(b.body)
+    title_a, title_b = a.title_set, b.title_set
+    body_a, body_b = a.body_set, b.body_set
     generic = a.generic_title or b.generic_title
     title_sim = 0.0 if generic else _jaccard(title_a, title_b)
     has_bodies = len(body_a) >= _MIN_BODY_WORDS and len(body_b) >= _MIN_BODY_WORDS
@@ -531,7 +551,7 @@ def compare_stories(a: StoryText, b: StoryText, *, threshold: float = 0.33) -> S
     if has_bodies and _containment(body_a, body_b) >= 0.7:  # else word pairs cannot be
         copy = _containment(_shingles(a.body), _shingles(b.body))
 
-    nums_a, nums_b = _numbers(a.title + a.body), _numbers(b.title + b.body)
+    nums_a, nums_b = a.numbers, b.numbers
     if nums_a and nums_b and _containment(nums_a, nums_b) < 0.5:
         return StoryDecision(False, round(max(title_sim, body_sim), 3), "numbers-differ")
     if copy >= 0.7:
