@@ -104,11 +104,17 @@ async def poll_sources(
     store.sync_sources(settings.sources)
     # Many sources: parse in worker processes (started only if some body changed).
     pool = ParsePool(settings) if len(sources) >= MIN_SOURCES else None
+    # Fetched bodies wait for the parse workers; without a bound, a first poll would hold
+    # every body (and its parsed items) in memory at once.
+    in_flight = asyncio.Semaphore(2 * max(1, settings.poll.concurrency))
     try:
         async with Fetcher(settings.poll) as fetcher:
 
             async def one(source: Source) -> PollOutcome:
-                outcome = await poll_source(settings, store, fetcher, source, clock, pool=pool)
+                async with in_flight:
+                    outcome = await poll_source(
+                        settings, store, fetcher, source, clock, pool=pool
+                    )
                 log_outcome(outcome)
                 if on_outcome is not None:
                     on_outcome(outcome)
