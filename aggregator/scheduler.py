@@ -194,6 +194,9 @@ class Poller:
                 settings.site.max_items,
                 [c.name for c in settings.categories],
             )
+            # Band keys older than twice the dedupe window can match nothing new.
+            window = timedelta(hours=settings.dedupe.window_hours)
+            self.store.prune_story_index(pipeline.utcnow() - 2 * window)
             self.store.checkpoint()
         except AggregatorError as e:
             log.error("maintenance failed: %s", e.message)
