@@ -7,21 +7,15 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from feedserver import FeedServer
 from test_pipeline import ELECTIONS, EXPECTED, serve_site, write_config
-from test_server import free_port
+from test_server import serving
 
 from aggregator.cli import main
-from aggregator.config import load_settings
-from aggregator.server import create_app, uvicorn_config
-from aggregator.store import Store
 
 NEWSBOAT = shutil.which("newsboat")
 
@@ -31,18 +25,8 @@ def base_url(tmp_path: Path, feed_server: FeedServer) -> Iterator[str]:
     serve_site(feed_server)
     config = write_config(tmp_path, feed_server)
     assert main(["poll", "--config", str(config)]) == 0
-    settings = load_settings(config)
-    store = Store(settings.storage.path)
-    port = free_port()
-    server = uvicorn.Server(uvicorn_config(create_app(settings, store), "127.0.0.1", port))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(5)
-    store.close()
+    with serving(config) as url:
+        yield url
 
 
 @pytest.mark.skipif(NEWSBOAT is None, reason="newsboat is not installed (apt-get install newsboat)")

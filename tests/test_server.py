@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import feedparser
@@ -28,11 +29,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def served(tmp_path: Path, feed_server: FeedServer) -> Iterator[str]:
-    serve_site(feed_server)
-    config = write_config(tmp_path, feed_server)
-    assert main(["poll", "--config", str(config)]) == 0
+@contextmanager
+def serving(config: Path) -> Iterator[str]:
+    """The feed server (create_app on uvicorn) over what `poll` stored for ``config``,
+    on a free port in a thread; yields its base URL."""
     settings = load_settings(config)
     store = Store(settings.storage.path)
     port = free_port()
@@ -42,10 +42,21 @@ def served(tmp_path: Path, feed_server: FeedServer) -> Iterator[str]:
     deadline = time.monotonic() + 10
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(5)
-    store.close()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(5)
+        store.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path, feed_server: FeedServer) -> Iterator[str]:
+    serve_site(feed_server)
+    config = write_config(tmp_path, feed_server)
+    assert main(["poll", "--config", str(config)]) == 0
+    with serving(config) as url:
+        yield url
 
 
 CONTENT_TYPES = {

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from feedserver import FeedServer
 from test_pipeline import serve_site, write_config
-from test_server import free_port
+from test_server import serving
 
 from aggregator.cli import main
 from aggregator.config import load_settings
-from aggregator.server import create_app, uvicorn_config
-from aggregator.store import Store
 
 
 @pytest.fixture(scope="module")
@@ -28,19 +24,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         serve_site(feeds)
         config = write_config(tmp_path, feeds)
         assert main(["poll", "--config", str(config)]) == 0
-    settings = load_settings(config)
-    store = Store(settings.storage.path)
-    port = free_port()
-    server = uvicorn.Server(uvicorn_config(create_app(settings, store), "127.0.0.1", port))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}", Path(settings.storage.path)
-    server.should_exit = True
-    thread.join(5)
-    store.close()
+    with serving(config) as url:
+        yield url, Path(load_settings(config).storage.path)
 
 
 def raw(base: str, data: bytes, timeout: float = 5, *, pieces: int = 1) -> bytes:
