@@ -650,6 +650,19 @@ class Store:
             [(band, published, item_id) for band in set(signature.bands)],
         )
 
+    def _story_members(self, story_ids: Sequence[str]) -> dict[str, list[dict]]:
+        """Each story's joined items (not its representative), in the order they joined."""
+        members: dict[str, list[dict]] = defaultdict(list)
+        marks = ",".join("?" * len(story_ids))
+        for row in self._rows(
+            "SELECT m.story_id, m.item_id, m.similarity, m.rule, m.at, i.title, i.link "
+            "FROM story_members m JOIN items i ON i.id = m.item_id "
+            f"WHERE m.story_id IN ({marks}) ORDER BY m.position",
+            list(story_ids),
+        ):
+            members[row["story_id"]].append(row)
+        return members
+
     def _story_of(self, item_id: str, published: str) -> tuple[str, str]:
         """The item that publishes ``item_id``'s story, and its date: itself if it leads."""
         row = self.db.conn.execute(
@@ -687,14 +700,7 @@ class Store:
             "FROM item_sources s LEFT JOIN sources src ON src.url = s.source_url "
             "WHERE s.position = 0 AND s.item_id IN ({})"
         )
-        members: dict[str, list[dict]] = defaultdict(list)
-        for row in self._rows(
-            "SELECT m.story_id, m.item_id, m.similarity, m.rule, m.at, i.title, i.link "
-            "FROM story_members m JOIN items i ON i.id = m.item_id "
-            f"WHERE m.story_id IN ({marks}) ORDER BY m.position",
-            ids,
-        ):
-            members[row["story_id"]].append(row)
+        members = self._story_members(ids)
         every = ids + [row["item_id"] for rows_ in members.values() for row in rows_]
         sources = {
             row["item_id"]: SourceRef(name=row["name"], url=row["source_url"])
@@ -860,15 +866,8 @@ class Store:
             return []
         ids = [row["id"] for row in rows]
         marks = ",".join("?" * len(ids))
-        members: dict[str, list[dict]] = defaultdict(list)
-        for row in self._rows(
-            "SELECT m.story_id, i.id, i.title, i.link FROM story_members m "
-            "JOIN items i ON i.id = m.item_id "
-            f"WHERE m.story_id IN ({marks}) ORDER BY m.position",
-            ids,
-        ):
-            members[row["story_id"]].append(row)
-        member_ids = [row["id"] for group in members.values() for row in group]
+        members = self._story_members(ids)
+        member_ids = [row["item_id"] for group in members.values() for row in group]
         every = ids + member_ids
         marks_every = ",".join("?" * len(every))
         categories: dict[str, list[str]] = defaultdict(list)
@@ -890,11 +889,11 @@ class Store:
         for story_id, group in members.items():
             seen = {ref.url for ref in sources[story_id]}
             for member in group:
-                own = sources.get(member["id"], [])
+                own = sources.get(member["item_id"], [])
                 if own:
                     related[story_id].append(
                         RelatedItem(
-                            id=member["id"],
+                            id=member["item_id"],
                             title=member["title"],
                             link=member["link"],
                             source=own[0],
