@@ -331,6 +331,10 @@ _BODY_TOKENS = 150  # words of the text kept: enough to recognize a copy, cheap 
 _TITLE_BANDS, _TITLE_ROWS = 20, 2
 _BODY_BANDS, _BODY_ROWS = 12, 2
 _HASHES_PER_DIGEST = 16
+# A peer is verified only when it shares at least this many band keys: one shared key is
+# what unrelated items with a couple of common words get (most of the candidates in a busy
+# window), while every merged pair of the labeled set shares three or more.
+MIN_SHARED_BANDS = 2
 _UNPACK = struct.Struct("<16I").unpack
 
 

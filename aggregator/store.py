@@ -35,7 +35,7 @@ from typing import Any
 
 import sqlite_utils
 
-from aggregator.dedupe import normalize_text, search_text
+from aggregator.dedupe import MIN_SHARED_BANDS, normalize_text, search_text
 from aggregator.errors import AggregatorError, StorageError
 from aggregator.models import (
     Candidate,
@@ -624,7 +624,10 @@ class Store:
             shared[peer_id] += 1
         if not shared:
             return None
-        best = sorted(shared, key=lambda i: (-shared[i], i))[: self._PEERS_PER_ITEM]
+        likely = [i for i in shared if shared[i] >= MIN_SHARED_BANDS]
+        if not likely:
+            return None
+        best = sorted(likely, key=lambda i: (-shared[i], i))[: self._PEERS_PER_ITEM]
         marks = ",".join("?" * len(best))
         peers = [
             StoryPeer(item_id=item_id, story_id=story_id, features=features)
