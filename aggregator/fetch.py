@@ -266,24 +266,15 @@ class Fetcher:
         if content_type:
             headers["content-type"] = content_type
         # Exact match, not "not newer than": a file restored with an older mtime changed too.
-        if validators.last_modified == last_modified:
-            return Fetched(
-                url=url,
-                final_url=url,
-                status=304,
-                headers=headers,
-                body=None,
-                validators=kept,
-                elapsed=time.monotonic() - started,
-            )
-        if body is None:
+        unchanged = validators.last_modified == last_modified
+        if body is None and not unchanged:
             raise FetchError(f"body larger than {_size(cap)} cap")
         return Fetched(
             url=url,
             final_url=url,
-            status=200,
+            status=304 if unchanged else 200,
             headers=headers,
-            body=body,
+            body=None if unchanged else body,
             validators=kept,
             elapsed=time.monotonic() - started,
         )

@@ -217,7 +217,7 @@ def _store_fetched(
         parsed, candidates = preparsed
     elif fetched.body is not None and body_hash != state.body_hash:
         parsed = parse_feed(fetched.body, url=fetched.final_url, headers=fetched.headers)
-        candidates = [_decide(settings, source, item) for item in parsed.items]
+        candidates = [decide(settings, source, item) for item in parsed.items]
     if parsed is not None:
         for warning in parsed.warnings:
             log.debug("%s: %s", source.name, warning)
@@ -273,11 +273,6 @@ def _story_matcher(settings: Settings) -> StoryMatcher | None:
     if not dedupe.enabled:
         return None
     return StoryMatcher(threshold=dedupe.threshold, window=timedelta(hours=dedupe.window_hours))
-
-
-def _decide(settings: Settings, source: Source, item) -> Candidate:  # type: ignore[no-untyped-def]
-    # One definition, shared with the parse workers (parsepool imports no I/O stages).
-    return decide(settings, source, item)
 
 
 def _follow_move(

@@ -26,7 +26,6 @@ from typing import Any
 import feedparser
 import httpx
 import pytest
-from test_server import served  # noqa: F401 - the fixture: polled fixture site, served
 
 from aggregator.cli import main
 

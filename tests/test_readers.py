@@ -7,34 +7,20 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from feedserver import FeedServer
-from test_pipeline import ELECTIONS, EXPECTED, serve_site, write_config
-from test_server import serving
-
-from aggregator.cli import main
+from test_pipeline import ELECTIONS, EXPECTED
 
 NEWSBOAT = shutil.which("newsboat")
 
 
-@pytest.fixture
-def base_url(tmp_path: Path, feed_server: FeedServer) -> Iterator[str]:
-    serve_site(feed_server)
-    config = write_config(tmp_path, feed_server)
-    assert main(["poll", "--config", str(config)]) == 0
-    with serving(config) as url:
-        yield url
-
-
 @pytest.mark.skipif(NEWSBOAT is None, reason="newsboat is not installed (apt-get install newsboat)")
 @pytest.mark.parametrize("path", ["/feeds/all.rss", "/feeds/women.atom"])
-def test_newsboat_reads_the_served_feed(base_url: str, tmp_path: Path, path: str) -> None:
+def test_newsboat_reads_the_served_feed(served: str, tmp_path: Path, path: str) -> None:
     home = tmp_path / "home"
     home.mkdir()
-    (home / "urls").write_text(base_url + path + "\n", encoding="utf-8")
+    (home / "urls").write_text(served + path + "\n", encoding="utf-8")
     (home / "config").write_text("", encoding="utf-8")
     cache = home / "cache.db"
     result = subprocess.run(

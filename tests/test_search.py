@@ -11,7 +11,6 @@ import feedparser
 import httpx
 import pytest
 from test_pipeline import ELECTIONS, STRIKE, TEACHERS
-from test_server import served  # noqa: F401 - the fixture: polled fixture site, served
 
 from aggregator.cli import main
 from aggregator.store import SearchError, Store, fts_query

@@ -14,7 +14,6 @@ import feedparser
 import httpx
 import pytest
 import uvicorn
-from feedserver import FeedServer
 from test_pipeline import SOURCES, serve_site, write_config
 
 from aggregator.cli import main
@@ -48,15 +47,6 @@ def serving(config: Path) -> Iterator[str]:
         server.should_exit = True
         thread.join(5)
         store.close()
-
-
-@pytest.fixture
-def served(tmp_path: Path, feed_server: FeedServer) -> Iterator[str]:
-    serve_site(feed_server)
-    config = write_config(tmp_path, feed_server)
-    assert main(["poll", "--config", str(config)]) == 0
-    with serving(config) as url:
-        yield url
 
 
 CONTENT_TYPES = {
