@@ -24,7 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from aggregator.classify import classify
-from aggregator.dedupe import identity_keys, search_text, story_signature
+from aggregator.dedupe import content_hash, identity_keys, search_text, story_signature
 from aggregator.models import Candidate, ParsedFeed, ParsedItem, Settings, Source
 from aggregator.parse import parse_feed
 
@@ -37,28 +37,48 @@ MIN_SOURCES = 20
 WORKERS_ENV = "AGGREGATOR_PARSE_WORKERS"
 
 
-def decide(settings: Settings, source: Source, item: ParsedItem) -> Candidate:
+def decide(
+    settings: Settings,
+    source: Source,
+    item: ParsedItem,
+    known: Mapping[str, str] | None = None,
+) -> Candidate:
     """What dedupe and classify make of one parsed item from ``source``.
 
     The story signature (near-duplicate layer) is computed here, in the workers, because
-    it is the costly part of deciding; ``dedupe: {enabled: false}`` skips it."""
+    it is the costly part of deciding; ``dedupe: {enabled: false}`` skips it. So does an
+    item ``known`` (first identity key -> content hash, from ``Store.known_content``) to be
+    stored already with the same content: the store needs neither its signature nor its
+    search text, and a changed feed is mostly such items."""
     categories, dropped = classify(item, source.categories, settings.rules)
+    keys = identity_keys(source.url, item)
+    if known and keys and known.get(keys[0]) == content_hash(item):
+        story, text = None, None
+    else:
+        wanted = settings.dedupe.enabled and not dropped
+        story = story_signature(item) if wanted else None
+        text = search_text(item.title, item.summary_html, item.content_html)
     return Candidate(
         item=item,
-        keys=identity_keys(source.url, item),
+        keys=keys,
         categories=frozenset(c for c in categories if settings.category(c) is not None),
         dropped=dropped,
-        story=story_signature(item) if settings.dedupe.enabled and not dropped else None,
-        search_text=search_text(item.title, item.summary_html, item.content_html),
+        story=story,
+        search_text=text,
     )
 
 
 def parse_and_decide(
-    body: bytes, url: str, headers: Mapping[str, str], settings: Settings, source: Source
+    body: bytes,
+    url: str,
+    headers: Mapping[str, str],
+    settings: Settings,
+    source: Source,
+    known: Mapping[str, str] | None = None,
 ) -> tuple[ParsedFeed, tuple[Candidate, ...]]:
     """One body to stored-ready candidates. Raises ParseError like ``parse_feed``."""
     parsed = parse_feed(body, url=url, headers=headers)
-    return parsed, tuple(decide(settings, source, item) for item in parsed.items)
+    return parsed, tuple(decide(settings, source, item, known) for item in parsed.items)
 
 
 def _quiet_worker() -> None:
@@ -106,19 +126,24 @@ class ParsePool:
         return self._executor
 
     async def parse(
-        self, body: bytes, url: str, headers: Mapping[str, str], source: Source
+        self,
+        body: bytes,
+        url: str,
+        headers: Mapping[str, str],
+        source: Source,
+        known: Mapping[str, str] | None = None,
     ) -> tuple[ParsedFeed, tuple[Candidate, ...]]:
         pool = self._pool()
         if pool is not None:
             loop = asyncio.get_running_loop()
             try:
                 return await loop.run_in_executor(
-                    pool, parse_and_decide, body, url, dict(headers), self.settings, source
+                    pool, parse_and_decide, body, url, dict(headers), self.settings, source, known
                 )
             except BrokenProcessPool as e:
                 log.warning("parsing in this process: a parse worker died: %s", e)
                 self._broken = True
-        return parse_and_decide(body, url, headers, self.settings, source)
+        return parse_and_decide(body, url, headers, self.settings, source, known)
 
     def close(self) -> None:
         if self._executor is not None:

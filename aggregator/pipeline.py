@@ -174,8 +174,15 @@ async def _poll_one(
         )
     try:
         preparsed = None
-        if pool is not None and fetched.body is not None and _body_hash(fetched) != state.body_hash:
-            preparsed = await pool.parse(fetched.body, fetched.final_url, fetched.headers, source)
+        if fetched.body is not None and _body_hash(fetched) != state.body_hash:
+            known = store.known_content(source.url)
+            if pool is not None:
+                preparsed = await pool.parse(
+                    fetched.body, fetched.final_url, fetched.headers, source, known
+                )
+            else:
+                parsed = parse_feed(fetched.body, url=fetched.final_url, headers=fetched.headers)
+                preparsed = parsed, [decide(settings, source, i, known) for i in parsed.items]
         return _store_fetched(settings, store, source, state, fetched, clock(), preparsed)
     except ParseError as e:
         return _record_error(
@@ -207,17 +214,13 @@ def _store_fetched(
     state: SourceState,
     fetched: Fetched,
     now: datetime,
-    preparsed: tuple[ParsedFeed, Sequence[Candidate]] | None = None,
+    preparsed: tuple[ParsedFeed, Sequence[Candidate]] | None,
 ) -> PollOutcome:
+    """Record a successful fetch; ``preparsed`` is None when the body was not parsed (a 304,
+    or the same bytes as last time)."""
     fetch_url, moved_to = _follow_move(source, state, fetched)
     body_hash = _body_hash(fetched)
-    parsed: ParsedFeed | None = None
-    candidates: Sequence[Candidate] | None = None
-    if preparsed is not None:
-        parsed, candidates = preparsed
-    elif fetched.body is not None and body_hash != state.body_hash:
-        parsed = parse_feed(fetched.body, url=fetched.final_url, headers=fetched.headers)
-        candidates = [decide(settings, source, item) for item in parsed.items]
+    parsed, candidates = preparsed if preparsed is not None else (None, None)
     if parsed is not None:
         for warning in parsed.warnings:
             log.debug("%s: %s", source.name, warning)

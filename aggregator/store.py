@@ -35,7 +35,7 @@ from typing import Any
 
 import sqlite_utils
 
-from aggregator.dedupe import MIN_SHARED_BANDS, normalize_text, search_text
+from aggregator.dedupe import MIN_SHARED_BANDS, content_hash, normalize_text, search_text
 from aggregator.errors import AggregatorError, StorageError
 from aggregator.models import (
     Candidate,
@@ -202,12 +202,6 @@ def from_text(text: str | None) -> datetime | None:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
-def _content_hash(candidate: Candidate) -> str:
-    item = candidate.item
-    text = "\x1f".join(
-        (item.title, item.summary_html, item.content_html, item.author or "", item.link or "")
-    )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _entry_hash(source: Source) -> str:
@@ -505,7 +499,7 @@ class Store:
                     [(key, item_id) for key in candidate.keys],
                 )
                 continue
-            digest = _content_hash(candidate)
+            digest = content_hash(candidate.item)
             if item_id is None:
                 published_text = to_text(candidate.item.published or now)
                 signature = None if candidate.dropped else candidate.story
@@ -739,6 +733,19 @@ class Store:
             for story_id in ids
             if story_id in leads
         ]
+
+    def known_content(self, source_url: str, limit: int = 2_000) -> dict[str, str]:
+        """Every key of the items ``source_url`` carries (its latest ``limit``), mapped to
+        the item's content hash: the parse workers skip the costly decisions (story
+        signature, search text) for items stored before and unchanged since."""
+        return dict(
+            self.db.conn.execute(
+                "SELECT k.key, i.content_hash FROM (SELECT item_id FROM item_sources "
+                "WHERE source_url = ? ORDER BY first_seen DESC LIMIT ?) s "
+                "JOIN items i ON i.id = s.item_id JOIN item_keys k ON k.item_id = s.item_id",
+                [source_url, limit],
+            ).fetchall()
+        )
 
     def _find_item(self, keys: Sequence[str]) -> str | None:
         """The stored item known under the strongest of ``keys``, if any."""
