@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from aggregator import dedupe
 from aggregator.dedupe import (
     canonical_url,
     html_to_text,
@@ -103,6 +106,35 @@ def test_html_to_text_strips_tags_scripts_and_entities():
     assert html_to_text(html) == "Hello world a & b"
     assert html_to_text("plain   text") == "plain text"
     assert html_to_text("") == ""
+
+
+def _parser_text(fragment: str) -> str:
+    extractor = dedupe._TextExtractor()
+    extractor.feed(fragment)
+    extractor.close()
+    return " ".join("".join(extractor.parts).split())
+
+
+_PIECES = st.sampled_from(
+    [
+        "<p>", "</p>", "<br>", "<br/>", "<b>", "</b>", "<LI>", "<a href=\"x>y\">", "</a>",
+        "<img alt='a>b' src=\"/i.png\">", "<td colspan=2>", "<p-x>", "<script>", "</script>",
+        "<style>", "<!-- c -->", "<!DOCTYPE x>", "<?pi?>", "</3", "< p", "<", ">", "&amp;",
+        "&nbsp;", "&#1575;", "&#x41;", "&amp", "&am", "&", ";", "p;", "نص", "word", " ",
+        "\n", "\u064e", "<header>", "<h2>", "</h2>",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=12))
+def test_html_to_text_fast_path_reads_markup_like_the_parser(pieces):
+    """The regex shortcut for sanitized markup must give the parser's words or decline."""
+    fragment = "".join(pieces)
+    quick = dedupe._regex_text(fragment)
+    if quick is not None:
+        assert " ".join(quick.split()) == _parser_text(fragment)
+    assert html_to_text(fragment) == _parser_text(fragment)
 
 
 def item(**kw) -> ParsedItem:

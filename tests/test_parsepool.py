@@ -74,3 +74,36 @@ def test_a_body_that_is_not_a_feed_fails_that_source_only(
     assert "1 failed" in summary.splitlines()[0]
     assert "FAILED صوت اليسار: not a feed" in summary
     assert records  # every other source was stored
+
+
+def test_decide_skips_costly_work_only_for_items_stored_unchanged(tmp_path: Path):
+    """A changed feed is mostly items already stored: those get no story signature or
+    search text (the store would not use them); a new or edited item gets both."""
+    from aggregator.config import load_settings
+    from aggregator.dedupe import content_hash, identity_keys
+    from aggregator.models import ParsedItem
+    from aggregator.parsepool import decide
+
+    config = tmp_path / "feeds.yaml"
+    config.write_text(
+        "categories:\n  politics: {title: Politics}\n"
+        "sources:\n  - {name: A, url: 'http://a.example/rss', categories: [politics]}\n",
+        encoding="utf-8",
+    )
+    settings = load_settings(config)
+    source = settings.sources[0]
+    words = " ".join(f"كلمة{i}" for i in range(40))
+    item = ParsedItem(
+        guid="1", link="http://a.example/1", title="إضراب عمال النسيج في المحلة الكبرى",
+        summary_html=f"<p>{words}</p>", content_html="", author=None, published=None,
+        updated=None,
+    )  # fmt: skip
+    first_key = identity_keys(source.url, item)[0]
+
+    fresh = decide(settings, source, item, known={})
+    assert fresh.story is not None and fresh.search_text
+    stored = decide(settings, source, item, known={first_key: content_hash(item)})
+    assert stored.story is None and stored.search_text is None
+    assert stored.keys == fresh.keys and stored.categories == fresh.categories == {"politics"}
+    edited = decide(settings, source, item, known={first_key: "an older hash"})
+    assert edited.story == fresh.story and edited.search_text == fresh.search_text
