@@ -86,6 +86,7 @@ def test_decide_skips_costly_work_only_for_items_stored_unchanged(tmp_path: Path
 
     config = tmp_path / "feeds.yaml"
     config.write_text(
+        "site: {title: T, base_url: 'http://x.example'}\n"
         "categories:\n  politics: {title: Politics}\n"
         "sources:\n  - {name: A, url: 'http://a.example/rss', categories: [politics]}\n",
         encoding="utf-8",
