@@ -112,9 +112,7 @@ async def poll_sources(
 
             async def one(source: Source) -> PollOutcome:
                 async with in_flight:
-                    outcome = await poll_source(
-                        settings, store, fetcher, source, clock, pool=pool
-                    )
+                    outcome = await poll_source(settings, store, fetcher, source, clock, pool=pool)
                 log_outcome(outcome)
                 if on_outcome is not None:
                     on_outcome(outcome)

@@ -202,8 +202,6 @@ def from_text(text: str | None) -> datetime | None:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
-
-
 def _entry_hash(source: Source) -> str:
     text = repr((source.name, source.url, sorted(source.categories), source.interval))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
