@@ -480,7 +480,7 @@ class StoryText:
 
     @functools.cached_property
     def numbers(self) -> frozenset[str]:
-        return frozenset(w for w in self.words if w.isdigit())
+        return frozenset(filter(str.isdigit, self.words))
 
     @functools.cached_property
     def subjects(self) -> frozenset[str]:

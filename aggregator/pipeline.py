@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hashlib
 import logging
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from aggregator import publish
@@ -36,6 +37,9 @@ log = logging.getLogger("aggregator.poll")
 
 MAX_BACKOFF = 24 * 3600.0  # a failing source is still tried once a day
 MAX_STRETCH = 6.0  # a feed's own ttl or max-age may lengthen its interval up to this factor
+COMMIT_EVERY_S = (
+    1.0  # a poll of many sources commits at most this often (see Store.grouped_commits)
+)
 FEED_FORMATS = ("rss", "atom", "json")
 
 Clock = Callable[[], datetime]
@@ -99,7 +103,8 @@ async def poll_sources(
 ) -> list[PollOutcome]:
     """Poll ``sources`` concurrently (within the config's limits) and store what changed.
 
-    Store writes happen on this thread, one transaction per source, as each fetch ends.
+    Store writes happen on this thread, each source's in one savepoint as its fetch ends;
+    commits are grouped (at most ``COMMIT_EVERY_S`` apart), which a first poll needs.
     """
     store.sync_sources(settings.sources)
     # Many sources: parse in worker processes (started only if some body changed).
@@ -107,21 +112,46 @@ async def poll_sources(
     # Fetched bodies wait for the parse workers; without a bound, a first poll would hold
     # every body (and its parsed items) in memory at once.
     in_flight = asyncio.Semaphore(2 * max(1, settings.poll.concurrency))
+    outcomes: list[PollOutcome] = []
     try:
-        async with Fetcher(settings.poll) as fetcher:
+        with store.grouped_commits(COMMIT_EVERY_S):
+            async with Fetcher(settings.poll) as fetcher:
 
-            async def one(source: Source) -> PollOutcome:
-                async with in_flight:
-                    outcome = await poll_source(settings, store, fetcher, source, clock, pool=pool)
-                log_outcome(outcome)
-                if on_outcome is not None:
-                    on_outcome(outcome)
-                return outcome
+                async def one(source: Source) -> PollOutcome:
+                    async with in_flight:
+                        outcome = await poll_source(
+                            settings, store, fetcher, source, clock, pool=pool
+                        )
+                    log_outcome(outcome)
+                    if on_outcome is not None:
+                        on_outcome(outcome)
+                    return outcome
 
-            return list(await asyncio.gather(*(one(s) for s in sources)))
+                outcomes = list(await asyncio.gather(*(one(s) for s in sources)))
     finally:
         if pool is not None:
             pool.close()
+    return _report_undone(outcomes, store.take_undone())
+
+
+def _report_undone(outcomes: list[PollOutcome], undone: Mapping[str, str]) -> list[PollOutcome]:
+    """A failed group commit undid these sources' stored polls: say so (they stay due)."""
+    for url, message in undone.items():
+        log.error("%s: not stored: %s", url, message)
+    return [
+        dataclasses.replace(
+            o,
+            outcome="error",
+            error=f"not stored: {undone[o.source.url]}",
+            new_items=0,
+            updated_items=0,
+            new_by_category={},
+            touched=False,
+        )
+        if o.source.url in undone
+        else o
+        for o in outcomes
+    ]
 
 
 async def poll_source(
