@@ -37,6 +37,7 @@ __all__ = [
     "identity_keys",
     "normalize_text",
     "story_fingerprint",
+    "story_keys_of",
     "story_signature",
     "story_text",
     "story_title",
@@ -514,12 +515,20 @@ def story_text(title: str, summary_html: str = "", content_html: str = "") -> St
 
 
 def story_signature(item: ParsedItem) -> StorySignature:
-    """An item's story signature: the words compared and the LSH keys to find peers by.
-
-    A generic title gets no title bands (it would collide with every other "عاجل"); a
-    short text gets no text bands.
-    """
+    """An item's story signature: the words compared and the LSH keys to find peers by."""
     text = story_text(item.title, item.summary_html, item.content_html)
+    return StorySignature(features=text.encode(), bands=_keys(text))
+
+
+def story_keys_of(features: str) -> tuple[int, ...]:
+    """The LSH keys of stored words (``StorySignature.features``): what a store rebuilding
+    its index needs, without the item."""
+    return _keys(StoryText.decode(features))
+
+
+def _keys(text: StoryText) -> tuple[int, ...]:
+    """A generic title gets no title bands (it would collide with every other "عاجل"); a
+    short text gets no text bands."""
     bands: list[int] = []
     if not text.generic_title:
         values = _minhash(text.title, _TITLE_BANDS * _TITLE_ROWS, "t")
@@ -527,7 +536,7 @@ def story_signature(item: ParsedItem) -> StorySignature:
     if len(set(text.body)) >= _MIN_BODY_WORDS:
         values = _minhash(text.body, _BODY_BANDS * _BODY_ROWS, "b")
         bands += _bands("b", values, _BODY_BANDS, _BODY_ROWS)
-    return StorySignature(features=text.encode(), bands=tuple(bands))
+    return tuple(bands)
 
 
 _MIN_BODY_WORDS = 8
@@ -639,7 +648,7 @@ class StoryMatcher:
         return best
 
 
-SEARCH_TEXT_CHARS = 4000
+SEARCH_TEXT_CHARS = 1500
 
 
 def search_text(title: str, summary_html: str, content_html: str) -> str:

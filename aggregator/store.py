@@ -27,6 +27,7 @@ import re
 import sqlite3
 import time
 import uuid
+import zlib
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -36,7 +37,13 @@ from typing import Any
 
 import sqlite_utils
 
-from aggregator.dedupe import MIN_SHARED_BANDS, content_hash, normalize_text, search_text
+from aggregator.dedupe import (
+    MIN_SHARED_BANDS,
+    content_hash,
+    normalize_text,
+    search_text,
+    story_keys_of,
+)
 from aggregator.errors import AggregatorError, StorageError
 from aggregator.models import (
     Candidate,
@@ -56,7 +63,9 @@ from aggregator.models import (
     Validators,
 )
 
-SCHEMA_VERSION = 2  # 2: full-text search (search_docs, items_fts), backfilled on open
+# 2: full-text search (search_docs, items_fts), backfilled on open;
+# 3: slim story index (story_words, story_keys), rebuilt from schema 2's on open
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 15_000
 # Queued search texts are indexed in batches of this many: one FTS5 transaction per poll
 # source would spend most of a first poll merging segments, and one for a whole first poll
@@ -138,19 +147,21 @@ CREATE INDEX IF NOT EXISTS story_members_story ON story_members(story_id);
 CREATE INDEX IF NOT EXISTS story_members_at ON story_members(at);
 -- LSH band keys and compared words of recent items only (pruned past the dedupe window),
 -- so finding a new item's candidates is a few index look-ups however large the store.
-CREATE TABLE IF NOT EXISTS story_bands (
+-- Kept small on purpose (schema 3): a first poll writes some 30 keys per item, at random
+-- places of the key index, and a wide row (text ids and dates) made that index the
+-- biggest and slowest part of the database. Keys refer to the words' integer n.
+CREATE TABLE IF NOT EXISTS story_words (
+    n INTEGER PRIMARY KEY,
+    item_id TEXT NOT NULL UNIQUE,
+    published TEXT NOT NULL,
+    features BLOB NOT NULL          -- dedupe.StoryText.encode(), zlib-compressed
+);
+CREATE INDEX IF NOT EXISTS story_words_published ON story_words(published);
+CREATE TABLE IF NOT EXISTS story_keys (
     band INTEGER NOT NULL,
-    published TEXT NOT NULL,
-    item_id TEXT NOT NULL,
-    PRIMARY KEY (band, published, item_id)
+    n INTEGER NOT NULL,
+    PRIMARY KEY (band, n)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS story_bands_published ON story_bands(published);
-CREATE TABLE IF NOT EXISTS story_features (
-    item_id TEXT PRIMARY KEY,
-    published TEXT NOT NULL,
-    features TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS story_features_published ON story_features(published);
 CREATE TABLE IF NOT EXISTS polls (
     id INTEGER PRIMARY KEY,
     source_url TEXT NOT NULL,
@@ -204,6 +215,15 @@ def from_text(text: str | None) -> datetime | None:
         raise ValueError(f"not a stored time: {text!r}")
     # fromisoformat, not strptime: the same result at a twentieth of the cost.
     return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
+
+
+def _pack(features: str) -> bytes:
+    """Story words compressed: Arabic text is two bytes a letter and shrinks threefold."""
+    return zlib.compress(features.encode("utf-8"), 1)
+
+
+def _unpack(stored: bytes | str) -> str:
+    return stored if isinstance(stored, str) else zlib.decompress(stored).decode("utf-8")
 
 
 def _age(started: float) -> float:
@@ -266,10 +286,11 @@ class Store:
             version = self._meta("schema_version")
             if version is None:
                 self._set_meta("schema_version", str(SCHEMA_VERSION))
-            elif int(version) < 2:
-                # Written before search existed: index every stored item once, in this
-                # same transaction, so a crash part-way simply redoes it.
-                self._backfill_search()
+            elif int(version) < SCHEMA_VERSION:
+                # In this same transaction, so a crash part-way simply redoes it.
+                if int(version) < 2:  # written before search existed: index every item
+                    self._backfill_search()
+                self._rebuild_story_index()
                 self._set_meta("schema_version", str(SCHEMA_VERSION))
             elif int(version) > SCHEMA_VERSION:
                 raise StorageError(
@@ -644,8 +665,8 @@ class Store:
                 self._index_for_search(item_id, _search_text(candidate))
                 if candidate.story is not None:
                     conn.execute(
-                        "UPDATE story_features SET features = ? WHERE item_id = ?",
-                        [candidate.story.features, item_id],
+                        "UPDATE story_words SET features = ? WHERE item_id = ?",
+                        [_pack(candidate.story.features), item_id],
                     )
                 updated_ids.append(item_id)
                 changed = True
@@ -690,39 +711,57 @@ class Store:
         # and only those sharing MIN_SHARED_BANDS keys are worth reading and comparing.
         shared = dict(
             conn.execute(
-                f"SELECT item_id, count(*) AS n FROM story_bands WHERE band IN ({marks}) "
-                "AND published BETWEEN ? AND ? GROUP BY item_id HAVING n >= ? "
-                "ORDER BY n DESC, item_id LIMIT ?",
-                [*signature.bands, low, high, MIN_SHARED_BANDS, self._PEERS_PER_ITEM],
+                "SELECT k.n, count(*) AS shared FROM story_keys k "
+                "JOIN story_words w ON w.n = k.n AND w.published BETWEEN ? AND ? "
+                f"WHERE k.band IN ({marks}) GROUP BY k.n HAVING shared >= ? "
+                "ORDER BY shared DESC, k.n LIMIT ?",
+                [low, high, *signature.bands, MIN_SHARED_BANDS, self._PEERS_PER_ITEM],
             ).fetchall()
         )
         if not shared:
             return None
-        best = list(shared)
-        marks = ",".join("?" * len(best))
+        marks = ",".join("?" * len(shared))
         peers = [
-            StoryPeer(item_id=item_id, story_id=story_id, features=features)
-            for item_id, story_id, features in conn.execute(
-                "SELECT f.item_id, coalesce(m.story_id, f.item_id), f.features "
-                "FROM story_features f LEFT JOIN story_members m ON m.item_id = f.item_id "
-                f"JOIN items i ON i.id = f.item_id AND i.dropped = 0 "
-                f"WHERE f.item_id IN ({marks})",
-                best,
+            (n, StoryPeer(item_id=item_id, story_id=story_id, features=_unpack(features)))
+            for n, item_id, story_id, features in conn.execute(
+                "SELECT w.n, w.item_id, coalesce(m.story_id, w.item_id), w.features "
+                "FROM story_words w LEFT JOIN story_members m ON m.item_id = w.item_id "
+                "JOIN items i ON i.id = w.item_id AND i.dropped = 0 "
+                f"WHERE w.n IN ({marks})",
+                list(shared),
             )
         ]
-        peers.sort(key=lambda p: (-shared[p.item_id], p.item_id))
-        return stories.match(signature, peers)
+        peers.sort(key=lambda p: (-shared[p[0]], p[0]))
+        return stories.match(signature, [peer for _, peer in peers])
 
     def _index_story(self, item_id: str, published: str, signature: StorySignature) -> None:
         conn = self.db.conn
         conn.execute(
-            "INSERT OR REPLACE INTO story_features(item_id, published, features) VALUES (?, ?, ?)",
-            [item_id, published, signature.features],
+            "DELETE FROM story_keys WHERE n = (SELECT n FROM story_words WHERE item_id = ?)",
+            [item_id],
         )
+        cursor = conn.execute(
+            "INSERT OR REPLACE INTO story_words(item_id, published, features) VALUES (?, ?, ?)",
+            [item_id, published, _pack(signature.features)],
+        )
+        n = cursor.lastrowid
         conn.executemany(
-            "INSERT OR IGNORE INTO story_bands(band, published, item_id) VALUES (?, ?, ?)",
-            [(band, published, item_id) for band in set(signature.bands)],
+            "INSERT OR IGNORE INTO story_keys(band, n) VALUES (?, ?)",
+            [(band, n) for band in set(signature.bands)],
         )
+
+    def _rebuild_story_index(self) -> None:
+        """Schema 2 kept wide band rows; its words are enough to compute the new keys."""
+        conn = self.db.conn
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        if "story_features" in tables:
+            for item_id, published, features in conn.execute(
+                "SELECT item_id, published, features FROM story_features"
+            ).fetchall():
+                signature = StorySignature(features=features, bands=story_keys_of(features))
+                self._index_story(item_id, published, signature)
+        conn.execute("DROP TABLE IF EXISTS story_bands")
+        conn.execute("DROP TABLE IF EXISTS story_features")
 
     def _story_members(self, story_ids: Sequence[str]) -> dict[str, list[dict]]:
         """Each story's joined items (not its representative), in the order they joined."""
@@ -751,11 +790,16 @@ class Store:
         dedupe window they can match nothing new, and the index stays the window's size."""
         cutoff = to_text(before)
         with self._write():
-            conn = self.db.conn
-            conn.execute("DELETE FROM story_bands WHERE published < ?", [cutoff])
-            return int(
-                conn.execute("DELETE FROM story_features WHERE published < ?", [cutoff]).rowcount
-            )
+            return self._forget_story_words("published < ?", [cutoff])
+
+    def _forget_story_words(self, where: str, params: Sequence[Any]) -> int:
+        """Delete the story words matching ``where`` and their keys (a scan of the keys:
+        an index on n would double their size for an hourly job)."""
+        conn = self.db.conn
+        conn.execute(
+            f"DELETE FROM story_keys WHERE n IN (SELECT n FROM story_words WHERE {where})", params
+        )
+        return int(conn.execute(f"DELETE FROM story_words WHERE {where}", params).rowcount)
 
     def recent_stories(self, since: datetime, limit: int = 200) -> list[MergedStory]:
         """Stories that gained an item since ``since``, newest merge first: what the
@@ -1127,8 +1171,7 @@ class Store:
             conn.execute(f"DELETE FROM search_docs WHERE item_id IN ({doomed})", [cutoff])
             conn.execute(f"DELETE FROM item_sources WHERE item_id IN ({doomed})", [cutoff])
             conn.execute(f"DELETE FROM story_members WHERE item_id IN ({doomed})", [cutoff])
-            conn.execute(f"DELETE FROM story_features WHERE item_id IN ({doomed})", [cutoff])
-            conn.execute("DELETE FROM story_bands WHERE published < ?", [cutoff])
+            self._forget_story_words(f"item_id IN ({doomed})", [cutoff])
             deleted = conn.execute(
                 "DELETE FROM items WHERE published < ? AND id NOT IN (SELECT id FROM keep)",
                 [cutoff],

@@ -140,7 +140,7 @@ def run(size: int, probe: int, seed: int = 7) -> dict[str, float]:
         for start in range(0, probe, 100):  # polls of 100 new items
             merged += store_batch(store, sources[-1], probes[start : start + 100], matcher)
         elapsed = time.perf_counter() - started
-        bands = store.db.conn.execute("SELECT count(*) FROM story_bands").fetchone()[0]
+        bands = store.db.conn.execute("SELECT count(*) FROM story_keys").fetchone()[0]
         store.close()
     return {
         "size": size,

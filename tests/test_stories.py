@@ -313,3 +313,45 @@ def test_near_duplicate_layer_can_be_turned_off(tmp_path: Path, feed_server: Fee
     # three links, three headlines: without the near-duplicate layer, three entries
     assert {STRIKE, DAILY[0].title, WOMEN[0].title} <= set(titles)
     assert len(titles) == 11
+
+
+def test_a_schema_2_story_index_is_rebuilt_and_still_matches(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    """Schema 3 slimmed the story index; a store written before keeps finding stories."""
+    import zlib
+
+    serve(feed_server)
+    config = write_config(tmp_path, feed_server)
+    poll(config, "Agency", "Daily")
+    with sqlite3.connect(tmp_path / "test.db") as db:  # back to what schema 2 stored
+        rows = db.execute("SELECT item_id, published, features FROM story_words").fetchall()
+        assert rows
+        db.execute("DROP TABLE story_words")
+        db.execute("DROP TABLE story_keys")
+        db.execute(
+            "CREATE TABLE story_features (item_id TEXT PRIMARY KEY, published TEXT NOT NULL, "
+            "features TEXT NOT NULL) WITHOUT ROWID"
+        )
+        db.execute(
+            "CREATE TABLE story_bands (band INTEGER NOT NULL, published TEXT NOT NULL, "
+            "item_id TEXT NOT NULL, PRIMARY KEY (band, published, item_id)) WITHOUT ROWID"
+        )
+        db.executemany(
+            "INSERT INTO story_features VALUES (?, ?, ?)",
+            [(i, p, zlib.decompress(f).decode("utf-8")) for i, p, f in rows],
+        )
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    poll(config, "Women Today")
+    after = by_title(json_feed(build(config, tmp_path / "out"), "all"))[STRIKE]
+    assert [s["name"] for s in after["_aggregator"]["sources"]] == [
+        "Agency",
+        "Daily",
+        "Women Today",
+    ]
+    with sqlite3.connect(tmp_path / "test.db") as db:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+        assert "story_bands" not in tables and "story_features" not in tables
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+            "3",
+        )
