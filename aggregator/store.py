@@ -28,7 +28,7 @@ import sqlite3
 import time
 import uuid
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -67,6 +67,10 @@ from aggregator.models import (
 # 3: slim story index (story_words, story_keys), rebuilt from schema 2's on open
 SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 15_000
+# A story key shared by more items than this is ignored when looking for a new item's peers
+# (see Store._match_story): a story with more outlets than this in the dedupe window
+# stops gaining members through that key.
+HUB_KEY = 200
 # Queued search texts are indexed in batches of this many: one FTS5 transaction per poll
 # source would spend most of a first poll merging segments, and one for a whole first poll
 # builds the index in memory (200 MB at 47,000 items).
@@ -706,20 +710,32 @@ class Store:
         moment = from_text(published) or datetime.now(UTC)
         low, high = to_text(moment - stories.window), to_text(moment + stories.window)
         conn = self.db.conn
-        marks = ",".join("?" * len(signature.bands))
-        # Counted in SQL: in a busy window a band key is shared by many unrelated items,
-        # and only those sharing MIN_SHARED_BANDS keys are worth reading and comparing.
-        shared = dict(
-            conn.execute(
-                "SELECT k.n, count(*) AS shared FROM story_keys k "
-                "JOIN story_words w ON w.n = k.n AND w.published BETWEEN ? AND ? "
-                f"WHERE k.band IN ({marks}) GROUP BY k.n HAVING shared >= ? "
-                "ORDER BY shared DESC, k.n LIMIT ?",
-                [low, high, *signature.bands, MIN_SHARED_BANDS, self._PEERS_PER_ITEM],
+        # One look-up per key, each capped: a key shared by more than HUB_KEY items is
+        # boilerplate (a site's footer under every article, a corpus of one vocabulary),
+        # it tells no story apart, and reading all its rows made every item cost as
+        # much as the whole window.
+        counts: Counter[int] = Counter()
+        for band in set(signature.bands):
+            rows = conn.execute(
+                "SELECT n FROM story_keys WHERE band = ? LIMIT ?", [band, HUB_KEY + 1]
             ).fetchall()
-        )
-        if not shared:
+            if len(rows) <= HUB_KEY:
+                counts.update(n for (n,) in rows)
+        likely = [n for n, c in counts.items() if c >= MIN_SHARED_BANDS]
+        if not likely:
             return None
+        in_window = [
+            n
+            for (n,) in conn.execute(
+                f"SELECT n FROM story_words WHERE n IN ({','.join('?' * len(likely))}) "
+                "AND published BETWEEN ? AND ?",
+                [*likely, low, high],
+            )
+        ]
+        best = sorted(in_window, key=lambda n: (-counts[n], n))[: self._PEERS_PER_ITEM]
+        if not best:
+            return None
+        shared = {n: counts[n] for n in best}
         marks = ",".join("?" * len(shared))
         peers = [
             (n, StoryPeer(item_id=item_id, story_id=story_id, features=_unpack(features)))
@@ -736,10 +752,8 @@ class Store:
 
     def _index_story(self, item_id: str, published: str, signature: StorySignature) -> None:
         conn = self.db.conn
-        conn.execute(
-            "DELETE FROM story_keys WHERE n = (SELECT n FROM story_words WHERE item_id = ?)",
-            [item_id],
-        )
+        # Only new items are indexed; keys left by a replaced row name an n that no longer
+        # exists, which the look-up skips (deleting them here would scan every key).
         cursor = conn.execute(
             "INSERT OR REPLACE INTO story_words(item_id, published, features) VALUES (?, ?, ?)",
             [item_id, published, _pack(signature.features)],
