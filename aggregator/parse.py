@@ -1,4 +1,5 @@
-"""Feed bytes -> ``ParsedFeed``: the only module that knows feedparser and nh3.
+"""Feed bytes -> ``ParsedFeed``: the only module that knows feedparser and nh3 (with
+``fastxml``, its fast path: feedparser's exact result for plain RSS and Atom, ~10x sooner).
 
 Why the split of work: feedparser is good at the messy part (encodings from the HTTP header,
 the XML prolog or a BOM; RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 dialects; ill-formed XML through
@@ -36,6 +37,7 @@ import feedparser
 import feedparser.encodings
 import nh3
 
+from aggregator import fastxml
 from aggregator.errors import ParseError
 from aggregator.models import ParsedFeed, ParsedItem
 
@@ -91,6 +93,9 @@ MAX_GUID_CHARS = 1_000  # a longer guid is replaced by its hash: still stable, s
 MAX_LINK_CHARS = 8_192  # a longer link is dropped
 MAX_ITEMS_PER_FEED = 1_000  # the newest ones are kept
 _HARMLESS_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
+# fastxml reads plain RSS and Atom ~10x faster than feedparser, to the same result; the
+# tests switch it off to compare the two.
+FAST_PATH = True
 
 
 def _relative_url_resolver(base: str | None) -> Callable[[str], str | None]:
@@ -557,14 +562,19 @@ def _bozo_text(result: Mapping[str, Any]) -> str:
 
 def _parse_xml(body: bytes, url: str, headers: Mapping[str, str]) -> ParsedFeed:
     body, headers, charset_note = _correct_charset(body, headers)
-    _refuse_entity_bombs(body, headers)
-    # A BytesIO, never the bytes themselves: feedparser would try to open() a bytes path.
-    result = feedparser.parse(
-        io.BytesIO(body),
-        response_headers=_feedparser_headers(url, headers),
-        resolve_relative_uris=True,
-        sanitize_html=False,
-    )
+    response_headers = _feedparser_headers(url, headers)
+    # The fast path gives feedparser's result for the plain feeds it models, or None. It
+    # declines any document with an entity declaration, so the bomb check can wait.
+    result = fastxml.read(body, response_headers) if FAST_PATH else None
+    if result is None:
+        _refuse_entity_bombs(body, headers)
+        # A BytesIO, never the bytes themselves: feedparser would try to open() a bytes path.
+        result = feedparser.parse(
+            io.BytesIO(body),
+            response_headers=response_headers,
+            resolve_relative_uris=True,
+            sanitize_html=False,
+        )
     entries = result.get("entries") or []
     version = result.get("version") or ""
     if not version and not entries:
