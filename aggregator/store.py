@@ -264,6 +264,7 @@ class Store:
             self._group_started: float | None = None  # when the open group began
             self._group_sources: list[str] = []  # sources whose writes the open group holds
             self._undone: dict[str, str] = {}  # source url -> why its write was undone
+            self._hubs: set[int] = set()  # story keys too common to tell stories apart
             if not readonly:
                 self._migrate()
         except sqlite3.Error as e:
@@ -714,13 +715,17 @@ class Store:
         # boilerplate (a site's footer under every article, a corpus of one vocabulary),
         # it tells no story apart, and reading all its rows made every item cost as
         # much as the whole window.
+        # Keys found to be such hubs are remembered (until the next prune), neither read
+        # nor written again.
         counts: Counter[int] = Counter()
-        for band in set(signature.bands):
+        for band in set(signature.bands) - self._hubs:
             rows = conn.execute(
                 "SELECT n FROM story_keys WHERE band = ? LIMIT ?", [band, HUB_KEY + 1]
             ).fetchall()
             if len(rows) <= HUB_KEY:
                 counts.update(n for (n,) in rows)
+            else:
+                self._hubs.add(band)
         likely = [n for n, c in counts.items() if c >= MIN_SHARED_BANDS]
         if not likely:
             return None
@@ -761,7 +766,7 @@ class Store:
         n = cursor.lastrowid
         conn.executemany(
             "INSERT OR IGNORE INTO story_keys(band, n) VALUES (?, ?)",
-            [(band, n) for band in set(signature.bands)],
+            [(band, n) for band in set(signature.bands) - self._hubs],
         )
 
     def _rebuild_story_index(self) -> None:
@@ -803,6 +808,7 @@ class Store:
         """Forget the band keys and words of items published before ``before``: past the
         dedupe window they can match nothing new, and the index stays the window's size."""
         cutoff = to_text(before)
+        self._hubs.clear()  # what was boilerplate may have left the window
         with self._write():
             return self._forget_story_words("published < ?", [cutoff])
 

@@ -355,3 +355,48 @@ def test_a_schema_2_story_index_is_rebuilt_and_still_matches(
         assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
             "3",
         )
+
+
+def test_a_key_most_items_share_is_skipped_and_no_longer_written(tmp_path: Path) -> None:
+    """Boilerplate (one footer under every article) gives every item the same key: the
+    store must stop reading and writing it, yet still offer peers sharing other keys."""
+    from aggregator.models import Candidate, ParsedItem, StoryMatch, StorySignature, Validators
+    from aggregator.models import Source as FeedSource
+    from aggregator.store import HUB_KEY, Store
+
+    offered: list[list[str]] = []
+
+    class Recorder:  # the matcher's side is tested elsewhere: record what it is offered
+        window = timedelta(hours=72)
+
+        def match(self, signature, peers) -> StoryMatch | None:  # noqa: ANN001
+            offered.append([p.item_id for p in peers])
+            return None
+
+    source = FeedSource(name="S", url="http://s.example/rss", categories=())
+    footer = 7  # the key every item shares
+
+    def candidate(i: int, bands: tuple[int, ...]) -> Candidate:
+        item = ParsedItem(
+            guid=str(i), link=f"http://s.example/{i}", title=f"t{i}", summary_html="",
+            content_html="", author=None, published=DAY, updated=None,
+        )  # fmt: skip
+        story = StorySignature(features=f"t{i}\x1f", bands=bands)
+        return Candidate(item=item, keys=(f"guid:{i}",), categories=frozenset(), story=story)
+
+    with Store(tmp_path / "s.db") as store:
+        store.sync_sources([source])
+        batch = [candidate(i, (footer, 1000 + i, 2000 + i)) for i in range(HUB_KEY + 50)]
+        batch.append(candidate(9999, (footer, 1003, 2003)))  # shares two keys with item 3
+        store.record_fetch(
+            source, now=DAY, http_status=200, validators=Validators(), body_hash="x",
+            candidates=batch, next_poll=DAY, stories=Recorder(),
+        )  # fmt: skip
+        rows = store.db.conn.execute(
+            "SELECT count(*) FROM story_keys WHERE band = ?", [footer]
+        ).fetchone()[0]
+    assert rows == HUB_KEY + 1  # written until found to be a hub, then never again
+    with sqlite3.connect(tmp_path / "s.db") as db:
+        three = db.execute("SELECT item_id FROM item_keys WHERE key = 'guid:3'").fetchone()[0]
+    assert offered[-1] == [three]  # found through its own keys, not the footer
+    assert all(len(peers) <= 1 for peers in offered)
