@@ -22,6 +22,7 @@ from typing import TextIO
 from aggregator import __version__, pipeline
 from aggregator.config import load_settings
 from aggregator.errors import AggregatorError, ConfigError, StorageError
+from aggregator.fetch import new_event_loop
 from aggregator.models import PollOutcome, Settings, SourceState
 from aggregator.store import Store
 
@@ -179,11 +180,12 @@ def _cmd_poll(args: argparse.Namespace) -> int:
         else:
             sources = pipeline.due_sources(settings, store, now)
         progress = _Progress(len(sources), sys.stderr)
-        with progress:
-            outcomes = asyncio.run(
+        with progress, asyncio.Runner(loop_factory=new_event_loop) as runner:
+            outcomes = runner.run(
                 pipeline.poll_sources(settings, store, sources, on_outcome=progress.update)
             )
-        changed = pipeline.regenerate(settings, store)
+        stale = any(o.touched for o in outcomes) or not store.outputs_version()
+        changed = pipeline.regenerate(settings, store, stale=stale)
     print(_summary(settings, outcomes, changed))
     return 0
 

@@ -53,6 +53,17 @@ ACCEPT_ENCODING = "gzip, deflate"
 _FILE_TYPES = {".json": "application/feed+json"}
 
 
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    """uvloop's event loop when it is installed (it is a dependency, for the server), else
+    asyncio's: a poll of 1,000 sources is mostly per-request overhead in the loop and the
+    HTTP client; uvloop takes a few percent off a warm one."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
+
+
 class Fetcher:
     """Fetches sources for one poll run; use as ``async with Fetcher(poll) as f``."""
 

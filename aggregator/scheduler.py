@@ -34,7 +34,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from aggregator import pipeline
 from aggregator.config import load_settings
 from aggregator.errors import AggregatorError, ConfigError
-from aggregator.fetch import Fetcher
+from aggregator.fetch import Fetcher, new_event_loop
 from aggregator.metrics import Metrics
 from aggregator.models import PollOutcome, Settings, Source
 from aggregator.server import create_app, store_metrics, uvicorn_config
@@ -55,7 +55,7 @@ class Poller:
     def __init__(self, settings: Settings, metrics: Metrics | None = None) -> None:
         self.settings = settings
         self.metrics = metrics
-        self.loop = asyncio.new_event_loop()
+        self.loop = new_event_loop()
         self.thread = threading.Thread(target=self._run, name="poller", daemon=True)
         self.store: Store | None = None
         self.fetcher: Fetcher | None = None

@@ -1209,10 +1209,14 @@ class Store:
 
     # --- published outputs -------------------------------------------------------------
 
-    def save_outputs(self, files: Mapping[str, tuple[bytes, str]], now: datetime) -> list[str]:
-        """Store rendered files; only a changed body gets a new ETag and Last-Modified."""
+    def save_outputs(
+        self, files: Mapping[str, tuple[bytes, str]], now: datetime, *, render_key: str = ""
+    ) -> list[str]:
+        """Store rendered files; only a changed body gets a new ETag and Last-Modified.
+        ``render_key`` names the configuration they were rendered with (``render_key``)."""
         changed: list[str] = []
         with self._write():
+            self._set_meta("render_key", render_key)
             current = {
                 row["path"]: row["etag"] for row in self._rows("SELECT path, etag FROM outputs")
             }
@@ -1232,6 +1236,9 @@ class Store:
                 version = int(self._meta("outputs_version") or 0) + 1
                 self._set_meta("outputs_version", str(version))
         return changed
+
+    def render_key(self) -> str | None:
+        return self._meta("render_key")
 
     def outputs_version(self) -> int:
         return int(self._meta("outputs_version") or 0)

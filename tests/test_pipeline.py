@@ -326,3 +326,28 @@ def test_published_feeds_are_valid(polled) -> None:
         assert data["title"] and isinstance(data["items"], list)
         for item in data["items"]:
             assert item["id"] and ("content_html" in item or "content_text" in item)
+
+
+def test_a_poll_that_changes_nothing_renders_nothing_unless_the_config_changed(
+    polled, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rendering is a tenth of a warm poll: skip it when no published item changed, but a
+    configuration edit (here the site's title) must still reach the published files."""
+    from aggregator import pipeline
+    from aggregator.config import load_settings
+    from aggregator.store import Store
+
+    config, _out, _summary = polled
+    renders = []
+    real = pipeline.render_all
+    monkeypatch.setattr(pipeline, "render_all", lambda *a: renders.append(1) or real(*a))
+    assert main(["poll", "--all", "--config", str(config)]) == 0
+    assert renders == []
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("منبر اليسار", "منبر العمال"), "utf-8"
+    )
+    assert main(["poll", "--all", "--config", str(config)]) == 0
+    assert renders == [1]
+    with Store(load_settings(config).storage.path) as store:
+        index = {o.path: o.body for o in store.outputs()}["/index.html"].decode("utf-8")
+    assert "منبر العمال" in index
