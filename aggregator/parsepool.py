@@ -48,11 +48,12 @@ def decide(
     The story signature (near-duplicate layer) is computed here, in the workers, because
     it is the costly part of deciding; ``dedupe: {enabled: false}`` skips it. So does an
     item ``known`` (first identity key -> content hash, from ``Store.known_content``) to be
-    stored already with the same content: the store needs neither its signature nor its
-    search text, and a changed feed is mostly such items."""
+    stored already from this source with the same content: it is marked ``unchanged`` and
+    the store skips it, and a changed feed is mostly such items."""
     categories, dropped = classify(item, source.categories, settings.rules)
     keys = identity_keys(source.url, item)
-    if known and keys and known.get(keys[0]) == content_hash(item):
+    unchanged = bool(known and keys and known.get(keys[0]) == content_hash(item))
+    if unchanged:
         story, text = None, None
     else:
         wanted = settings.dedupe.enabled and not dropped
@@ -65,6 +66,7 @@ def decide(
         dropped=dropped,
         story=story,
         search_text=text,
+        unchanged=unchanged,
     )
 
 

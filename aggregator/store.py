@@ -592,7 +592,7 @@ class Store:
         conn = self.db.conn
         handled: set[str] = set()  # items this batch already saved: the first entry wins
         for candidate in candidates:
-            if not candidate.keys:
+            if not candidate.keys or candidate.unchanged:
                 continue
             item_id = self._find_item(candidate.keys)
             if item_id is not None and item_id in handled:

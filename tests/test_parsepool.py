@@ -104,7 +104,8 @@ def test_decide_skips_costly_work_only_for_items_stored_unchanged(tmp_path: Path
     fresh = decide(settings, source, item, known={})
     assert fresh.story is not None and fresh.search_text
     stored = decide(settings, source, item, known={first_key: content_hash(item)})
-    assert stored.story is None and stored.search_text is None
+    assert stored.story is None and stored.search_text is None and stored.unchanged
     assert stored.keys == fresh.keys and stored.categories == fresh.categories == {"politics"}
     edited = decide(settings, source, item, known={first_key: "an older hash"})
     assert edited.story == fresh.story and edited.search_text == fresh.search_text
+    assert not fresh.unchanged and not edited.unchanged
