@@ -4,6 +4,14 @@ Feeds are rendered by the poller and stored with their ETag; this server keeps t
 memory (with a gzipped copy) and reloads them only when the store's outputs version moves,
 so a request costs a dictionary look-up, not a query or a render. Nothing is read from
 the filesystem, so no path, however encoded, can reach a file outside the published set.
+
+Each file's four answers (200 or 304, identity or gzip) are built once, headers and all,
+and sent as they are. A keep-alive GET or HEAD of a published path (no query string) is
+answered by the HTTP protocol itself (``FeedProtocol``, over uvicorn's httptools one),
+with no ASGI call; others with no query string by ``FeedApp`` before Starlette routes
+them; the rest by the routes. All three pick from the same prepared answers, by the same
+rules. uvicorn runs on uvloop and httptools, or on h11 and asyncio where they are missing,
+with a 16 KB limit on a request's line and headers either way.
 """
 
 from __future__ import annotations
@@ -18,12 +26,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
+from http import HTTPStatus
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from aggregator import publish
 from aggregator.metrics import CONTENT_TYPE as METRICS_TYPE
@@ -35,6 +45,71 @@ log = logging.getLogger("aggregator.server")
 
 RELOAD_EVERY = 1.0  # seconds between checks of the store's outputs version
 STALL_GRACE = 120.0  # a source this much past its due time means polling has stalled
+MAX_HEAD_BYTES = 16 * 1024  # a request line and headers still incomplete past this: refused
+
+
+class Prepared(Response):
+    """A response built once and sent for every request that wants it.
+
+    Its ASGI messages are made here, so sending it builds nothing. Shared between
+    requests: never change its headers after it is made."""
+
+    def __init__(
+        self,
+        content: bytes,
+        *,
+        status_code: int,
+        headers: dict[str, str],
+        media_type: str | None = None,
+    ) -> None:
+        super().__init__(content, status_code=status_code, headers=headers, media_type=media_type)
+        self.start_message = {
+            "type": "http.response.start",
+            "status": self.status_code,
+            "headers": self.raw_headers,
+        }
+        self.body_message = {"type": "http.response.body", "body": self.body}
+        self._head: tuple[list[tuple[bytes, bytes]] | None, bytes] = (None, b"")
+
+    def head(self, default_headers: list[tuple[bytes, bytes]]) -> bytes:
+        """Status line and headers as uvicorn's httptools protocol writes them for a
+        keep-alive request, after ``default_headers`` (the Date, a new list each second)."""
+        defaults, head = self._head
+        if defaults is not default_headers:
+            status = HTTPStatus(self.status_code)
+            lines = [b"HTTP/1.1 %d %s\r\n" % (status.value, status.phrase.encode())]
+            lines += [name + b": " + value + b"\r\n" for name, value in default_headers]
+            lines += [name + b": " + value + b"\r\n" for name, value in self.raw_headers]
+            head = b"".join(lines) + b"\r\n"
+            self._head = default_headers, head
+        return head
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send(self.start_message)
+        await send(self.body_message)
+
+
+@dataclass(frozen=True)
+class Answers:
+    """The four ways a published file is answered, for one Cache-Control max-age."""
+
+    etag: str
+    etag_gz: str
+    last_modified: datetime
+    plain: Prepared
+    gzipped: Prepared
+    plain_unchanged: Prepared  # 304
+    gzipped_unchanged: Prepared  # 304
+
+    def choose(
+        self, accept_encoding: str | None, if_none_match: str | None, if_modified_since: str | None
+    ) -> Prepared:
+        """The answer for a request with these header values (None when not sent)."""
+        wants_gzip = accept_encoding is not None and "gzip" in accept_encoding.lower()
+        etag = self.etag_gz if wants_gzip else self.etag
+        if _not_modified(etag, self.last_modified, if_none_match, if_modified_since):
+            return self.gzipped_unchanged if wants_gzip else self.plain_unchanged
+        return self.gzipped if wants_gzip else self.plain
 
 
 @dataclass(frozen=True)
@@ -46,6 +121,7 @@ class Published:
     content_type: str
     etag: str
     last_modified: datetime
+    prepared: dict[int, Answers] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, output: Output) -> Published:
@@ -57,6 +133,50 @@ class Published:
             last_modified=output.last_modified,
         )
 
+    def answers(self, max_age: int) -> Answers:
+        """Built on the first request, kept as long as the file (and max-age) is."""
+        answers = self.prepared.get(max_age)
+        if answers is None:
+            answers = self.prepared[max_age] = self._prepare(max_age)
+        return answers
+
+    def _prepare(self, max_age: int) -> Answers:
+        etag_gz = self.etag[:-1] + '-gz"'
+
+        def headers(etag: str, *, gzipped: bool = False) -> dict[str, str]:
+            values = {
+                "ETag": etag,
+                "Last-Modified": format_datetime(self.last_modified, usegmt=True),
+                "Cache-Control": f"public, max-age={max_age}",
+                "Vary": "Accept-Encoding",
+                "X-Content-Type-Options": "nosniff",
+            }
+            if gzipped:
+                values["Content-Encoding"] = "gzip"
+            return values
+
+        return Answers(
+            etag=self.etag,
+            etag_gz=etag_gz,
+            last_modified=self.last_modified,
+            plain=Prepared(
+                self.body, status_code=200, headers=headers(self.etag), media_type=self.content_type
+            ),
+            gzipped=Prepared(
+                self.gzipped,
+                status_code=200,
+                headers=headers(etag_gz, gzipped=True),
+                media_type=self.content_type,
+            ),
+            plain_unchanged=Prepared(b"", status_code=304, headers=headers(self.etag)),
+            gzipped_unchanged=Prepared(b"", status_code=304, headers=headers(etag_gz)),
+        )
+
+
+def max_age(settings: Settings) -> int:
+    """Cache-Control max-age: a quarter of the poll interval, within a minute and an hour."""
+    return int(min(max(settings.poll.interval / 4, 60), 3600))
+
 
 @dataclass
 class ServerState:
@@ -66,6 +186,7 @@ class ServerState:
     store: Store
     metrics: Metrics
     files: dict[str, Published] = field(default_factory=dict)
+    exact: dict[bytes, Published] = field(default_factory=dict)  # raw request path -> file
     version: int = -1
     checked: float = 0.0
     limited: dict[tuple[str, int, int], Published] = field(default_factory=dict)
@@ -80,9 +201,82 @@ class ServerState:
         version = self.store.outputs_version()
         if version != self.version:
             self.files = {o.path: Published.of(o) for o in self.store.outputs()}
+            self.exact = {
+                raw.encode("ascii"): self.files[path]
+                for path in self.files
+                for raw in _request_paths(path)
+            }
             self.limited.clear()
             self.searches.clear()
             self.version = version
+
+
+def _request_paths(path: str) -> list[str]:
+    """The plain request paths (no query, nothing to decode) that the routes of
+    ``create_app`` answer with the published file ``path``: ``/`` for the index, ``/c/x``
+    and ``/c/x.html`` for a category page, else the path itself.
+
+    ``FeedApp`` and ``FeedProtocol`` answer exactly these without routing; missing one
+    only sends it the slow way, so anything unusual is left out."""
+    if not path.isascii() or any(c in path for c in "%?#\\") or ".." in path:
+        return []
+    if path == "/index.html":
+        return ["/"]
+    if path.startswith("/c/"):
+        name = path.removeprefix("/c/")
+        if "/" in name or name.count(".html") != 1 or not name.endswith(".html"):
+            return []
+        return [path, path.removesuffix(".html")]
+    if path in ("/", "/healthz", "/metrics") or path.startswith("/search."):
+        return []
+    return [path]
+
+
+class FeedApp(Starlette):
+    """The Starlette app, with published files answered before routing.
+
+    A GET or HEAD with no query string whose raw path names a published file exactly is
+    answered from its prepared responses: one dict look-up, a scan of the request's
+    headers, two ASGI messages. Anything else (a query, another method, an encoded or
+    unknown path) goes to the routes, which answer the same requests the same way."""
+
+    server: ServerState
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and (scope["method"] == "GET" or scope["method"] == "HEAD")
+            and not scope.get("query_string")
+        ):
+            state = self.server
+            state.refresh()
+            file = state.exact.get(scope.get("raw_path", b""))
+            if file is not None:
+                answers = file.answers(max_age(state.settings))
+                answer = answers.choose(*_conditions(scope["headers"]))
+                await send(answer.start_message)
+                await send(answer.body_message)
+                return
+        await super().__call__(scope, receive, send)
+
+
+def _conditions(
+    headers: list[tuple[bytes, bytes]],
+) -> tuple[str | None, str | None, str | None]:
+    """Accept-Encoding, If-None-Match, If-Modified-Since from a request's headers (names in
+    lower case): each the first sent, decoded as Starlette's ``request.headers.get``
+    decodes it; None when not sent."""
+    accept_encoding = if_none_match = if_modified_since = None
+    for name, value in headers:
+        if name == b"accept-encoding":
+            if accept_encoding is None:
+                accept_encoding = value.decode("latin-1")
+        elif name == b"if-none-match":
+            if if_none_match is None:
+                if_none_match = value.decode("latin-1")
+        elif name == b"if-modified-since" and if_modified_since is None:
+            if_modified_since = value.decode("latin-1")
+    return accept_encoding, if_none_match, if_modified_since
 
 
 def create_app(settings: Settings, store: Store, metrics: Metrics | None = None) -> Starlette:
@@ -123,7 +317,7 @@ def create_app(settings: Settings, store: Store, metrics: Metrics | None = None)
     async def metrics_page(request: Request) -> Response:
         return Response(state.metrics.render(), media_type=METRICS_TYPE)
 
-    app = Starlette(
+    app = FeedApp(
         routes=[
             Route("/", index, methods=["GET", "HEAD"]),
             Route("/healthz", healthz, methods=["GET", "HEAD"]),
@@ -133,7 +327,7 @@ def create_app(settings: Settings, store: Store, metrics: Metrics | None = None)
             Route("/{path:path}", published, methods=["GET", "HEAD"]),
         ]
     )
-    app.state.server = state
+    app.server = app.state.server = state
     return app
 
 
@@ -273,31 +467,21 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _respond(request: Request, state: ServerState, file: Published) -> Response:
-    wants_gzip = "gzip" in request.headers.get("accept-encoding", "").lower()
-    etag = file.etag[:-1] + '-gz"' if wants_gzip else file.etag
-    max_age = int(min(max(state.settings.poll.interval / 4, 60), 3600))
-    headers = {
-        "ETag": etag,
-        "Last-Modified": format_datetime(file.last_modified, usegmt=True),
-        "Cache-Control": f"public, max-age={max_age}",
-        "Vary": "Accept-Encoding",
-        "X-Content-Type-Options": "nosniff",
-    }
-    if _not_modified(request, etag, file.last_modified):
-        return Response(status_code=304, headers=headers)
-    if wants_gzip:
-        headers["Content-Encoding"] = "gzip"
-        return Response(file.gzipped, headers=headers, media_type=file.content_type)
-    return Response(file.body, headers=headers, media_type=file.content_type)
+    headers = request.headers
+    return file.answers(max_age(state.settings)).choose(
+        headers.get("accept-encoding"),
+        headers.get("if-none-match"),
+        headers.get("if-modified-since"),
+    )
 
 
-def _not_modified(request: Request, etag: str, last_modified: datetime) -> bool:
+def _not_modified(
+    etag: str, last_modified: datetime, if_none_match: str | None, since: str | None
+) -> bool:
     """RFC 9110: If-None-Match wins over If-Modified-Since when both are sent."""
-    if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None:
         tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
         return "*" in tags or etag in tags or etag.replace('-gz"', '"') in tags
-    since = request.headers.get("if-modified-since")
     if since:
         try:
             return last_modified <= parsedate_to_datetime(since)
@@ -310,15 +494,128 @@ def _not_found() -> Response:
     return Response("not found\n", status_code=404, media_type="text/plain")
 
 
+# Speed-ups (see pyproject), each with uvicorn's own fallback where it is missing.
+try:
+    import uvloop  # noqa: F401
+except ImportError:  # pragma: no cover - a dependency, but not on Windows
+    LOOP = "asyncio"
+else:
+    LOOP = "uvloop"
+
+try:
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+except ImportError:  # pragma: no cover - a dependency
+    HTTP = "h11"
+else:
+    HTTP = "httptools"
+
+    class FeedProtocol(HttpToolsProtocol):
+        """uvicorn's httptools protocol, answering published files itself.
+
+        A keep-alive HTTP/1.1 GET or HEAD whose request target is exactly a published
+        path (as ``FeedApp`` matches it) is answered when the request is complete, with
+        the prepared answer's bytes: no ASGI scope, task or messages, and one system call
+        for head and body. The answer is the one ``FeedApp`` and the routes send for that
+        request (tests/test_server_paths.py). Anything else, and any request while an
+        earlier one on the connection is still being answered or while the client is not
+        reading, is left to uvicorn and the app.
+
+        It also keeps the guard h11 has and httptools lacks: httptools buffers a request
+        line and headers without bound, so a head still incomplete once more than
+        MAX_HEAD_BYTES arrived for it after the read it began in gets 431 and the
+        connection is closed (the read it began in is at most the transport's read size,
+        as with h11)."""
+
+        _head_open = False  # a request's line and headers are arriving
+        _head_began = False  # ... and began in the read being handled
+        _head_bytes = 0  # what arrived for them after that read
+        _answer: tuple[Prepared, bool] | None = None  # the answer to send, HEAD or not
+
+        def data_received(self, data: bytes) -> None:
+            self._head_began = False
+            super().data_received(data)
+            if self._head_open and not self._head_began:  # all of it went to this head
+                self._head_bytes += len(data)
+                if self._head_bytes > MAX_HEAD_BYTES:
+                    self._refuse()
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self._head_open, self._head_began, self._head_bytes = True, True, 0
+            self._answer = None
+
+        def on_headers_complete(self) -> None:
+            self._head_open = False
+            state = getattr(self.config.app, "server", None)
+            parser = self.parser
+            if (  # self.cycle is the latest request before this one, queued or running
+                isinstance(state, ServerState)
+                and (self.cycle is None or self.cycle.response_complete)
+                and not self.flow.write_paused
+                and parser.get_http_version() == "1.1"
+                and parser.should_keep_alive()
+                and not parser.should_upgrade()
+            ):
+                method = parser.get_method()
+                if method == b"GET" or method == b"HEAD":
+                    state.refresh()
+                    file = state.exact.get(self.url)
+                    if file is not None:
+                        answers = file.answers(max_age(state.settings))
+                        self._answer = answers.choose(*_conditions(self.headers)), method == b"HEAD"
+                        return
+            super().on_headers_complete()
+
+        def on_body(self, body: bytes) -> None:
+            if self._answer is None:
+                super().on_body(body)  # a body sent with a GET we answer is ignored
+
+        def on_message_complete(self) -> None:
+            if self._answer is None:
+                super().on_message_complete()
+                return
+            answer, head_only = self._answer
+            self._answer = None
+            if not self.transport.is_closing():
+                self._send(answer, head_only)
+                self.on_response_complete()
+
+        def _send(self, answer: Prepared, head_only: bool) -> None:
+            """Head and body in one write (a writev on uvloop): no copy of the body."""
+            head = answer.head(self.server_state.default_headers)
+            if head_only or not answer.body:
+                self.transport.write(head)
+            else:
+                self.transport.writelines([head, answer.body])
+
+        def _refuse(self) -> None:
+            self._head_open = False
+            if self.transport.is_closing():
+                return
+            message = b"request line and headers too large\n"
+            head = [b"HTTP/1.1 431 Request Header Fields Too Large\r\n"]
+            for name, value in self.server_state.default_headers:
+                head.append(name + b": " + value + b"\r\n")
+            head += [
+                b"content-type: text/plain; charset=utf-8\r\n",
+                b"content-length: %d\r\n" % len(message),
+                b"connection: close\r\n\r\n",
+            ]
+            self.transport.write(b"".join(head) + message)
+            self.transport.close()
+
+
 def uvicorn_config(app: Starlette, host: str, port: int) -> uvicorn.Config:
     return uvicorn.Config(
         app,
         host=host,
         port=port,
+        loop=LOOP,
+        http=FeedProtocol if HTTP == "httptools" else "h11",
         log_level="warning",
         access_log=False,
         server_header=False,
-        h11_max_incomplete_event_size=16 * 1024,  # request line and headers
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,  # request line and headers (h11)
         timeout_keep_alive=15,
         timeout_graceful_shutdown=2,
         limit_concurrency=512,
