@@ -37,9 +37,8 @@ log = logging.getLogger("aggregator.poll")
 
 MAX_BACKOFF = 24 * 3600.0  # a failing source is still tried once a day
 MAX_STRETCH = 6.0  # a feed's own ttl or max-age may lengthen its interval up to this factor
-COMMIT_EVERY_S = (
-    1.0  # a poll of many sources commits at most this often (see Store.grouped_commits)
-)
+# A poll of many sources commits at most this often (see Store.grouped_commits).
+COMMIT_EVERY_S = 1.0
 FEED_FORMATS = ("rss", "atom", "json")
 
 Clock = Callable[[], datetime]

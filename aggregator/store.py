@@ -715,9 +715,8 @@ class Store:
         # One look-up per key, each capped: a key shared by more than HUB_KEY items is
         # boilerplate (a site's footer under every article, a corpus of one vocabulary),
         # it tells no story apart, and reading all its rows made every item cost as
-        # much as the whole window.
-        # Keys found to be such hubs are remembered (until the next prune), neither read
-        # nor written again.
+        # much as the whole window. Such hubs are remembered until the next prune, and
+        # neither read nor written again.
         counts: Counter[int] = Counter()
         for band in set(signature.bands) - self._hubs:
             rows = conn.execute(
