@@ -349,9 +349,7 @@ class Store:
                 self._commit_group()
         except sqlite3.Error as e:
             message = f"database {self.path}: {e}"
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            self._abandon_group(message)
+            self._roll_back(message)
             raise StorageError(message) from e
         finally:
             self._depth -= 1
@@ -362,8 +360,10 @@ class Store:
             self.db.conn.execute("COMMIT")
         self._group_sources.clear()
 
-    def _abandon_group(self, message: str) -> None:
-        """The open group was rolled back: its sources' updates are undone."""
+    def _roll_back(self, message: str) -> None:
+        """Roll back the open transaction; in a group, its sources' updates are undone."""
+        if self.db.conn.in_transaction:
+            self.db.conn.execute("ROLLBACK")
         self._group_started = None
         for url in self._group_sources:
             self._undone[url] = message
@@ -395,14 +395,10 @@ class Store:
             yield
         finally:
             self._group_seconds = 0.0
-            conn = self.db.conn
             try:
                 self._commit_group()
             except sqlite3.Error as e:
-                message = f"database {self.path}: {e}"
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                self._abandon_group(message)
+                self._roll_back(f"database {self.path}: {e}")
 
     def _rows(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[dict]:
         try:
