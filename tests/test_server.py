@@ -49,6 +49,20 @@ def serving(config: Path) -> Iterator[str]:
         store.close()
 
 
+@contextmanager
+def serving_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The fixture site (tests/data/site) polled once into ``tmp_path``, then served;
+    yields the server's base URL and the config. For module-scoped fixtures."""
+    from feedserver import FeedServer
+
+    with FeedServer() as feeds:
+        serve_site(feeds)
+        config = write_config(tmp_path, feeds)
+        assert main(["poll", "--config", str(config)]) == 0
+    with serving(config) as url:
+        yield url, config
+
+
 CONTENT_TYPES = {
     "/feeds/politics.rss": "application/rss+xml; charset=utf-8",
     "/feeds/all.atom": "application/atom+xml; charset=utf-8",

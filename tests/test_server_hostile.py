@@ -9,22 +9,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from feedserver import FeedServer
-from test_pipeline import serve_site, write_config
-from test_server import serving
+from test_server import serving_site
 
-from aggregator.cli import main
 from aggregator.config import load_settings
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    tmp_path = tmp_path_factory.mktemp("server-hostile")
-    with FeedServer() as feeds:
-        serve_site(feeds)
-        config = write_config(tmp_path, feeds)
-        assert main(["poll", "--config", str(config)]) == 0
-    with serving(config) as url:
+    with serving_site(tmp_path_factory.mktemp("server-hostile")) as (url, config):
         yield url, Path(load_settings(config).storage.path)
 
 

@@ -15,12 +15,9 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 import pytest
-from feedserver import FeedServer
-from test_pipeline import serve_site, write_config
-from test_server import serving
+from test_server import serving_site
 
 from aggregator import server as server_module
-from aggregator.cli import main
 
 pytestmark = pytest.mark.skipif(
     server_module.HTTP != "httptools", reason="the protocol's own path needs httptools"
@@ -29,12 +26,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp_path = tmp_path_factory.mktemp("server-paths")
-    with FeedServer() as feeds:
-        serve_site(feeds)
-        config = write_config(tmp_path, feeds)
-        assert main(["poll", "--config", str(config)]) == 0
-    with serving(config) as url:
+    with serving_site(tmp_path_factory.mktemp("server-paths")) as (url, _config):
         yield url
 
 
