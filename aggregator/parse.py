@@ -81,6 +81,7 @@ _WEB_SCHEMES = ("http", "https")
 # C0/C1 control characters except tab, newline and carriage return: they break XML output.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPACE_RE = re.compile(r"\s+")
+_TAG_START_RE = re.compile(r"<(?=[A-Za-z/!?])")
 _FUTURE_SLACK = timedelta(days=2)
 _EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
 # Limits on absurd contents (see README, "Robustness"): longer text is cut, not refused.
@@ -133,9 +134,18 @@ def _plain(text: str | None) -> str:
     if not text:
         return ""
     text = _CONTROL_RE.sub("", text)
-    if "<" in text:
-        text = _TEXT_CLEANER.clean(text)
-    text = html.unescape(text)
+    # Decoding entities can uncover markup ("&lt;b&gt;" escaped once too often, or a
+    # broken tag the cleaner kept as text), so strip until decoding uncovers no tag.
+    for _ in range(3):
+        if _TAG_START_RE.search(text):
+            text = _TEXT_CLEANER.clean(text)
+        decoded = html.unescape(text)
+        if decoded == text or not _TAG_START_RE.search(decoded):
+            text = decoded
+            break
+        text = decoded
+    else:
+        text = _TAG_START_RE.sub("", text)
     return _SPACE_RE.sub(" ", _CONTROL_RE.sub("", text)).strip()
 
 

@@ -121,6 +121,20 @@ def test_titles_are_plain_text():
     assert parse("hostile.rss").items[0].title == "Safe title"
 
 
+def test_markup_uncovered_by_decoding_is_stripped_from_titles():
+    """A broken tag feedparser hands over half-escaped must not turn into a tag later."""
+    broken = (  # found by test_property: '<title<<script>...' before an Arabic title
+        b"<rss version='2.0'><channel><title>t</title><item>"
+        b"<title<<script>alert(1)</script>script>alert(1)</script>>\xd8\xa7\xd9\x84</title>"
+        b"<link>https://left.example/a</link></item><item>"
+        b"<title>&amp;lt;b&amp;gt;\xd8\xb9\xd9\x85\xd8\xa7\xd9\x84&amp;lt;/b&amp;gt; 5 &lt; 6</title>"
+        b"<link>https://left.example/b</link></item></channel></rss>"
+    )
+    titles = [i.title for i in parse_feed(b"\x00" + broken, url="https://x.example/f", headers={}).items]
+    assert not any(UNSAFE.search(t) or re.search("<[a-z/]", t) for t in titles), titles
+    assert titles[1] == "عمال 5 < 6"
+
+
 def test_item_without_title_gets_empty_string_and_non_http_link_is_dropped():
     item = parse("arabic_utf8.rss").items[2]
     assert item.title == ""
