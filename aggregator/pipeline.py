@@ -99,11 +99,13 @@ async def poll_sources(
     *,
     clock: Clock = utcnow,
     on_outcome: Callable[[PollOutcome], None] | None = None,
+    fetcher: Fetcher | None = None,
 ) -> list[PollOutcome]:
     """Poll ``sources`` concurrently (within the config's limits) and store what changed.
 
     Store writes happen on this thread, each source's in one savepoint as its fetch ends;
     commits are grouped (at most ``COMMIT_EVERY_S`` apart), which a first poll needs.
+    The daemon passes its own ``fetcher`` (connections stay pooled between polls).
     """
     store.sync_sources(settings.sources)
     # Many sources: parse in worker processes (started only if some body changed).
@@ -115,9 +117,11 @@ async def poll_sources(
     outcomes: list[PollOutcome] = []
     try:
         with store.grouped_commits(COMMIT_EVERY_S):
-            async with Fetcher(settings.poll) as fetcher:
+            async with contextlib.AsyncExitStack() as stack:
+                if fetcher is None:
+                    fetcher = await stack.enter_async_context(Fetcher(settings.poll))
 
-                async def one(source: Source) -> PollOutcome:
+                async def one(source: Source, fetcher: Fetcher) -> PollOutcome:
                     async with in_flight:
                         outcome = await poll_source(
                             settings, store, fetcher, source, clock, pool=pool
@@ -127,7 +131,7 @@ async def poll_sources(
                         on_outcome(outcome)
                     return outcome
 
-                outcomes = list(await asyncio.gather(*(one(s) for s in sources)))
+                outcomes = list(await asyncio.gather(*(one(s, fetcher) for s in sources)))
     finally:
         if pool is not None:
             pool.close()

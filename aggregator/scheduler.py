@@ -4,7 +4,9 @@ Threads, and why:
 - the main thread only waits for signals (SIGTERM/SIGINT stop, SIGHUP reloads), so a
   signal is handled the same way whatever else is busy;
 - the poller thread runs one asyncio loop that owns the writing Store: fetches overlap on
-  it, and every write happens on it, one transaction per source, so there is one writer;
+  it, and every write happens on it, one transaction per source, so there is one writer.
+  When many sources are due at once (a first start, a return after downtime) they are
+  polled as `aggregator poll` polls them: parsed in worker processes, commits grouped;
 - APScheduler's thread fires the jobs (dispatch due sources every second, prune and
   checkpoint hourly, a periodic summary), each handed to the poller loop;
 - the server thread runs uvicorn with its own read connection (WAL lets it read while the
@@ -37,6 +39,7 @@ from aggregator.errors import AggregatorError, ConfigError
 from aggregator.fetch import Fetcher, new_event_loop
 from aggregator.metrics import Metrics
 from aggregator.models import PollOutcome, Settings, Source
+from aggregator.parsepool import MIN_SOURCES
 from aggregator.server import create_app, store_metrics, uvicorn_config
 from aggregator.store import Store
 
@@ -59,7 +62,8 @@ class Poller:
         self.thread = threading.Thread(target=self._run, name="poller", daemon=True)
         self.store: Store | None = None
         self.fetcher: Fetcher | None = None
-        self.in_flight: dict[str, asyncio.Task[PollOutcome]] = {}
+        self.in_flight: dict[str, asyncio.Task[Any]] = {}  # source URL -> its poll or batch
+        self.batch: asyncio.Task[None] | None = None
         self.accepting = True
         self.dirty = False
         self._regen: asyncio.TimerHandle | None = None
@@ -107,7 +111,7 @@ class Poller:
 
     async def _drain(self, grace: float) -> None:
         self.accepting = False
-        tasks = list(self.in_flight.values())
+        tasks = set(self.in_flight.values())
         if tasks:
             log.info("waiting up to %.0f s for %d poll(s) in flight", grace, len(tasks))
             _done, pending = await asyncio.wait(tasks, timeout=grace)
@@ -132,12 +136,14 @@ class Poller:
         if not self.accepting or self.store is None:
             return 0
         due = pipeline.due_sources(self.settings, self.store, pipeline.utcnow())
-        started = 0
-        for source in due:
-            if source.url not in self.in_flight:
+        due = [source for source in due if source.url not in self.in_flight]
+        if len(due) >= MIN_SOURCES and self.batch is None:
+            self.batch = self.loop.create_task(self._poll_batch(due))
+            self.in_flight.update((source.url, self.batch) for source in due)
+        else:
+            for source in due:
                 self.in_flight[source.url] = self.loop.create_task(self._poll(source))
-                started += 1
-        return started
+        return len(due)
 
     async def _poll(self, source: Source) -> PollOutcome:
         assert self.store is not None and self.fetcher is not None
@@ -145,14 +151,34 @@ class Poller:
             outcome = await pipeline.poll_source(self.settings, self.store, self.fetcher, source)
         finally:
             self.in_flight.pop(source.url, None)
+        pipeline.log_outcome(outcome)
+        self._observe(outcome)
+        return outcome
+
+    async def _poll_batch(self, sources: list[Source]) -> None:
+        """Poll a burst of due sources the way ``aggregator poll`` does. One by one, each
+        body would be parsed on this thread (one core, and the GIL the server needs) and
+        committed on its own: a first start with 1,000 sources took minutes."""
+        assert self.store is not None and self.fetcher is not None
+        log.info("%d sources due at once: polling them together", len(sources))
+        try:
+            await pipeline.poll_sources(
+                self.settings, self.store, sources, fetcher=self.fetcher, on_outcome=self._observe
+            )
+        except Exception:  # poll_sources contains each source's failure; this is a bug
+            log.exception("polling %d sources failed (a bug: please report it)", len(sources))
+        finally:
+            self.batch = None
+            for source in sources:
+                self.in_flight.pop(source.url, None)
+
+    def _observe(self, outcome: PollOutcome) -> None:
         self.window[outcome.outcome] += 1
         self.window["new_items"] += outcome.new_items
         if self.metrics is not None:
             self.metrics.observe(outcome)
-        pipeline.log_outcome(outcome)
         if outcome.touched:
             self._schedule_regenerate()
-        return outcome
 
     def _schedule_regenerate(self) -> None:
         """Coalesce a burst of changes into one render."""
@@ -230,9 +256,9 @@ class Poller:
         self._schedule_regenerate()  # titles, categories or sources may have changed
 
 
-async def _close_later(fetcher: Fetcher, in_flight: dict[str, asyncio.Task[PollOutcome]]) -> None:
+async def _close_later(fetcher: Fetcher, in_flight: dict[str, asyncio.Task[Any]]) -> None:
     if in_flight:
-        await asyncio.wait(list(in_flight.values()), timeout=60)
+        await asyncio.wait(set(in_flight.values()), timeout=60)
     await fetcher.__aexit__(None, None, None)
 
 

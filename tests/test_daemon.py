@@ -201,6 +201,37 @@ def test_a_restart_resumes_the_schedule(tmp_path: Path, feed_server: FeedServer)
     assert len(feed_server.requests_for("/a.rss")) == 1
 
 
+def test_a_first_start_with_many_sources_polls_them_together(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    """30 sources due at once go through the parse workers and grouped commits, and a
+    broken or failing source among them costs only its own poll."""
+    sources = []
+    for n in range(28):
+        feed_server.routes[f"/f{n}.rss"] = Route(body=rss(f"خبر المصدر {n}", f"g{n}"))
+        sources.append((f"s{n}", f"/f{n}.rss", "politics" if n % 2 else "labour"))
+    feed_server.routes["/broken.rss"] = Route(body=b"<html><body>not a feed</body></html>")
+    feed_server.routes["/down.rss"] = Route(status=500, body=b"oops")
+    sources += [("broken", "/broken.rss", "labour"), ("down", "/down.rss", "labour")]
+    config = tmp_path / "feeds.yaml"
+    config.write_text(config_text(feed_server, sources, "1h"), "utf-8")
+    port = free_port()
+    with daemon(config, port) as proc:
+        feed = f"http://127.0.0.1:{port}/feeds/all.json"
+        assert wait_for(lambda: len(httpx.get(feed).json()["items"]) == 20, 15)
+        titles = {i["title"] for i in httpx.get(feed).json()["items"]}
+        code, _took, err = stop(proc)
+    assert code == 0, err
+    assert "30 sources due at once" in err
+    assert titles <= {f"خبر المصدر {n}" for n in range(28)}
+    for _name, path, _category in sources:  # each polled once, none twice
+        assert len(feed_server.requests_for(path)) == 1, path
+    with sqlite3.connect(tmp_path / "daemon.db") as db:
+        assert db.execute("SELECT count(*) FROM items").fetchone()[0] == 28
+        failing = db.execute("SELECT name FROM sources WHERE error_count > 0").fetchall()
+        assert sorted(name for (name,) in failing) == ["broken", "down"]
+
+
 def test_kill_9_while_polling_loses_and_duplicates_nothing(
     tmp_path: Path, feed_server: FeedServer
 ) -> None:
