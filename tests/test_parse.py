@@ -127,10 +127,12 @@ def test_markup_uncovered_by_decoding_is_stripped_from_titles():
         b"<rss version='2.0'><channel><title>t</title><item>"
         b"<title<<script>alert(1)</script>script>alert(1)</script>>\xd8\xa7\xd9\x84</title>"
         b"<link>https://left.example/a</link></item><item>"
-        b"<title>&amp;lt;b&amp;gt;\xd8\xb9\xd9\x85\xd8\xa7\xd9\x84&amp;lt;/b&amp;gt; 5 &lt; 6</title>"
+        b"<title>&amp;lt;b&amp;gt;\xd8\xb9\xd9\x85\xd8\xa7\xd9\x84&amp;lt;/b&amp;gt;"
+        b" 5 &lt; 6</title>"
         b"<link>https://left.example/b</link></item></channel></rss>"
     )
-    titles = [i.title for i in parse_feed(b"\x00" + broken, url="https://x.example/f", headers={}).items]
+    feed = parse_feed(b"\x00" + broken, url="https://x.example/f", headers={})
+    titles = [item.title for item in feed.items]
     assert not any(UNSAFE.search(t) or re.search("<[a-z/]", t) for t in titles), titles
     assert titles[1] == "عمال 5 < 6"
 
