@@ -14,7 +14,7 @@ import shutil
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
@@ -74,7 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("-v", "--verbose", action="store_true", help="log every poll outcome")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, func, help: str) -> argparse.ArgumentParser:  # type: ignore[no-untyped-def]
+    def command(
+        name: str, func: Callable[[argparse.Namespace], int | None], help: str
+    ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, parents=[common], help=help, description=help)
         p.set_defaults(func=func)
         return p
@@ -417,7 +419,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export(settings: Settings, fmt: str, out) -> None:  # type: ignore[no-untyped-def]
+def _export(settings: Settings, fmt: str, out: TextIO) -> None:
     import json
 
     with Store(settings.storage.path, readonly=True) as store:

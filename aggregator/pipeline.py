@@ -15,6 +15,7 @@ import logging
 import random
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 from aggregator import publish
 from aggregator.dedupe import StoryMatcher
@@ -214,7 +215,7 @@ async def _poll_one(
                 )
             else:
                 parsed = parse_feed(fetched.body, url=fetched.final_url, headers=fetched.headers)
-                preparsed = parsed, [decide(settings, source, i, known) for i in parsed.items]
+                preparsed = parsed, tuple(decide(settings, source, i, known) for i in parsed.items)
         return _store_fetched(settings, store, source, state, fetched, clock(), preparsed)
     except ParseError as e:
         return _record_error(
@@ -271,6 +272,7 @@ def _store_fetched(
         elapsed=fetched.elapsed,
         stories=_story_matcher(settings),
     )
+    outcome: Literal["new", "unchanged", "not_modified"]
     if parsed is None:
         outcome = "not_modified" if fetched.not_modified else "unchanged"
     else:

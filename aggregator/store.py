@@ -402,7 +402,9 @@ class Store:
 
     def _rows(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[dict]:
         try:
-            return list(self.db.query(sql, params))
+            return list(
+                self.db.query(sql, dict(params) if isinstance(params, Mapping) else list(params))
+            )
         except sqlite3.Error as e:
             raise StorageError(f"database {self.path}: {e}") from e
 
