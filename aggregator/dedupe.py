@@ -15,9 +15,10 @@ import html
 import itertools
 import re
 import struct
+import threading
 import unicodedata
 import urllib.parse
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import timedelta
@@ -451,27 +452,59 @@ def story_title(title: str) -> str:
 
 def _minhash(words: Iterable[str], count: int, kind: str) -> list[int]:
     """``count`` MinHash values of the set of ``words`` (empty for no words)."""
-    hashes = _word_hashes(kind, count)
-    rows = [hashes(word) for word in set(words)]
-    return [min(column) for column in zip(*rows, strict=True)] if rows else []
+    return _hash_table(kind, count).minhash(words)
 
 
 @functools.cache
-def _word_hashes(kind: str, count: int) -> Callable[[str], tuple[int, ...]]:
-    """The hash values of one word for one kind of signature, cached: news repeats most of
-    its words, and hashing them was most of what a signature cost. 8,192 words of each
-    kind take about 8 MB."""
-    salts = [f"{kind}{i}".encode("ascii") for i in range(-(-count // _HASHES_PER_DIGEST))]
+def _hash_table(kind: str, count: int) -> _HashTable:
+    return _HashTable(kind, count)
 
-    @functools.lru_cache(maxsize=8192)
-    def hashes(word: str) -> tuple[int, ...]:
+
+class _HashTable:
+    """Every word's ``count`` hash values, one row of a numpy table, so a signature is one
+    vectorized minimum over its words' rows.
+
+    Why: news has tens of thousands of distinct words (30,000 in the bench corpus), so an
+    LRU of Python tuples either thrashed (8,192 words: 44% misses, each a BLAKE2b call) or
+    cost ~1 KB a word, and the column minimum in Python was most of a signature's cost
+    (300 µs an item; this takes ~60). Full, the table starts over: 65,536 words take 6 MB
+    (body) and 10 MB (title), and numpy is imported only where signatures are computed (the
+    parse workers, or a poll that parses inline)."""
+
+    CAPACITY = 1 << 16
+
+    def __init__(self, kind: str, count: int) -> None:
+        import numpy  # here, not at the top: a process that computes no signature skips it
+
+        self.salts = [f"{kind}{i}".encode("ascii") for i in range(-(-count // _HASHES_PER_DIGEST))]
+        self.count = count
+        self.rows: dict[str, int] = {}
+        self.values = numpy.empty((self.CAPACITY, count), dtype=numpy.uint32)
+        self.lock = threading.Lock()  # the daemon's poller and a CLI thread could share it
+
+    def _hash(self, word: str) -> tuple[int, ...]:
         data = word.encode("utf-8")
         values: tuple[int, ...] = ()
-        for salt in salts:
+        for salt in self.salts:
             values += _UNPACK(hashlib.blake2b(data, digest_size=64, salt=salt).digest())
-        return values[:count]
+        return values[: self.count]
 
-    return hashes
+    def minhash(self, words: Iterable[str]) -> list[int]:
+        distinct = set(words)
+        if not distinct:
+            return []
+        with self.lock:
+            rows = self.rows
+            if len(rows) + len(distinct) > self.CAPACITY:
+                rows.clear()
+            picked = []
+            for word in distinct:
+                row = rows.get(word)
+                if row is None:
+                    row = rows[word] = len(rows)
+                    self.values[row] = self._hash(word)
+                picked.append(row)
+            return self.values[picked].min(axis=0).tolist()  # type: ignore[no-any-return]
 
 
 def _bands(kind: str, values: list[int], bands: int, rows: int) -> list[int]:

@@ -117,7 +117,8 @@ class ParsePool:
         if self._executor is None:
             try:
                 context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["aggregator.parsepool"])
+                # numpy too: every worker computes signatures, and its pages are then shared.
+                context.set_forkserver_preload(["aggregator.parsepool", "numpy"])
                 self._executor = ProcessPoolExecutor(
                     self.workers, mp_context=context, initializer=_quiet_worker
                 )
