@@ -15,7 +15,6 @@ import html
 import itertools
 import re
 import struct
-import threading
 import unicodedata
 import urllib.parse
 from collections.abc import Iterable, Sequence
@@ -376,7 +375,6 @@ _HASHES_PER_DIGEST = 16
 # what unrelated items with a couple of common words get (most of the candidates in a busy
 # window), while every merged pair of the labeled set shares three or more.
 MIN_SHARED_BANDS = 2
-_UNPACK = struct.Struct("<16I").unpack
 
 
 @functools.lru_cache(maxsize=1 << 14)  # news repeats its words: most calls are hits
@@ -461,50 +459,40 @@ def _hash_table(kind: str, count: int) -> _HashTable:
 
 
 class _HashTable:
-    """Every word's ``count`` hash values, one row of a numpy table, so a signature is one
-    vectorized minimum over its words' rows.
+    """Every word's ``count`` hash values, kept as the bytes of their digests.
 
     Why: news has tens of thousands of distinct words (30,000 in the bench corpus), so an
-    LRU of Python tuples either thrashed (8,192 words: 44% misses, each a BLAKE2b call) or
-    cost ~1 KB a word, and the column minimum in Python was most of a signature's cost
-    (300 µs an item; this takes ~60). Full, the table starts over: 65,536 words take 6 MB
-    (body) and 10 MB (title), and numpy is imported only where signatures are computed (the
-    parse workers, or a poll that parses inline)."""
+    LRU of 8,192 tuples of Python ints thrashed (44% misses, each a BLAKE2b call again),
+    and a bigger one would cost ~1 KB a word. Bytes cost ~160 B a word (5 MB for the bench
+    corpus); full, the table starts over. A signature: 300 -> 200 us an item. (numpy made
+    it 60 us, but sqlite-utils imports numpy in every process once it is installed: 15 MB
+    more for the poller, the daemon and every command.)"""
 
     CAPACITY = 1 << 16
 
     def __init__(self, kind: str, count: int) -> None:
-        import numpy  # here, not at the top: a process that computes no signature skips it
-
         self.salts = [f"{kind}{i}".encode("ascii") for i in range(-(-count // _HASHES_PER_DIGEST))]
-        self.count = count
-        self.rows: dict[str, int] = {}
-        self.values = numpy.empty((self.CAPACITY, count), dtype=numpy.uint32)
-        self.lock = threading.Lock()  # the daemon's poller and a CLI thread could share it
+        self.size = count * 4
+        self.unpack = struct.Struct(f"<{count}I").unpack
+        self.rows: dict[str, bytes] = {}
 
-    def _hash(self, word: str) -> tuple[int, ...]:
+    def _digest(self, word: str) -> bytes:
         data = word.encode("utf-8")
-        values: tuple[int, ...] = ()
-        for salt in self.salts:
-            values += _UNPACK(hashlib.blake2b(data, digest_size=64, salt=salt).digest())
-        return values[: self.count]
+        digests = (hashlib.blake2b(data, digest_size=64, salt=salt).digest() for salt in self.salts)
+        return b"".join(digests)[: self.size]
 
     def minhash(self, words: Iterable[str]) -> list[int]:
         distinct = set(words)
-        if not distinct:
-            return []
-        with self.lock:
-            rows = self.rows
-            if len(rows) + len(distinct) > self.CAPACITY:
-                rows.clear()
-            picked = []
-            for word in distinct:
-                row = rows.get(word)
-                if row is None:
-                    row = rows[word] = len(rows)
-                    self.values[row] = self._hash(word)
-                picked.append(row)
-            return self.values[picked].min(axis=0).tolist()  # type: ignore[no-any-return]
+        rows = self.rows
+        if len(rows) + len(distinct) > self.CAPACITY:
+            rows.clear()
+        values = []
+        for word in distinct:
+            digest = rows.get(word)
+            if digest is None:
+                digest = rows[word] = self._digest(word)
+            values.append(self.unpack(digest))
+        return [min(column) for column in zip(*values, strict=True)]
 
 
 def _bands(kind: str, values: list[int], bands: int, rows: int) -> list[int]:

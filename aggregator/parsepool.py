@@ -117,8 +117,7 @@ class ParsePool:
         if self._executor is None:
             try:
                 context = multiprocessing.get_context("forkserver")
-                # numpy too: every worker computes signatures, and its pages are then shared.
-                context.set_forkserver_preload(["aggregator.parsepool", "numpy"])
+                context.set_forkserver_preload(["aggregator.parsepool"])
                 self._executor = ProcessPoolExecutor(
                     self.workers, mp_context=context, initializer=_quiet_worker
                 )
