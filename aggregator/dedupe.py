@@ -377,7 +377,7 @@ _HASHES_PER_DIGEST = 16
 MIN_SHARED_BANDS = 2
 
 
-@functools.lru_cache(maxsize=1 << 14)  # news repeats its words: most calls are hits
+@functools.lru_cache(maxsize=1 << 15)  # news repeats its words: most calls are hits
 def _stem(word: str) -> str:
     """A light stem, so "النقابة", "نقابات" and "والنقابه" count as one word (and "strikes"
     as "strike"). Deliberately shallow: matching needs consistency, not linguistics."""
