@@ -297,8 +297,9 @@ class Candidate:
     dropped: bool = False
     story: StorySignature | None = None  # None: not matched against other stories
     search_text: str | None = None  # normalized words for the search index (None: compute)
+    digest: str | None = None  # dedupe.content_hash of the item (None: compute)
     # Stored before from this very source with the same content (see parsepool.decide):
-    # nothing to write, so the store skips it.
+    # nothing to write, so the store skips it (and nothing else was decided about it).
     unchanged: bool = False
 
 

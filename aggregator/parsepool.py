@@ -46,27 +46,27 @@ def decide(
     """What dedupe and classify make of one parsed item from ``source``.
 
     The story signature (near-duplicate layer) is computed here, in the workers, because
-    it is the costly part of deciding; ``dedupe: {enabled: false}`` skips it. So does an
-    item ``known`` (first identity key -> content hash, from ``Store.known_content``) to be
-    stored already from this source with the same content: it is marked ``unchanged`` and
-    the store skips it, and a changed feed is mostly such items."""
-    categories, dropped = classify(item, source.categories, settings.rules)
+    it is the costly part of deciding; ``dedupe: {enabled: false}`` skips it. An item
+    ``known`` (first identity key -> content hash, from ``Store.known_content``) to be
+    stored already from this source with the same content is only marked ``unchanged``,
+    with no categories, signature or search text: the store skips it, and a changed feed
+    is mostly such items (classifying them was a third of a changed poll's worker time)."""
     keys = identity_keys(source.url, item)
-    unchanged = bool(known and keys and known.get(keys[0]) == content_hash(item))
-    if unchanged:
-        story, text = None, None
-    else:
-        wanted = settings.dedupe.enabled and not dropped
-        story = story_signature(item) if wanted else None
-        text = search_text(item.title, item.summary_html, item.content_html)
+    digest = content_hash(item)  # here, not in the store: the poller is a first poll's bottleneck
+    if known and keys and known.get(keys[0]) == digest:
+        return Candidate(
+            item=item, keys=keys, categories=frozenset(), digest=digest, unchanged=True
+        )
+    categories, dropped = classify(item, source.categories, settings.rules)
+    wanted = settings.dedupe.enabled and not dropped
     return Candidate(
         item=item,
         keys=keys,
         categories=frozenset(c for c in categories if settings.category(c) is not None),
         dropped=dropped,
-        story=story,
-        search_text=text,
-        unchanged=unchanged,
+        story=story_signature(item) if wanted else None,
+        search_text=search_text(item.title, item.summary_html, item.content_html),
+        digest=digest,
     )
 
 

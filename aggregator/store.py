@@ -601,7 +601,7 @@ class Store:
                     [(key, item_id) for key in candidate.keys],
                 )
                 continue
-            digest = content_hash(candidate.item)
+            digest = candidate.digest or content_hash(candidate.item)
             if item_id is None:
                 published_text = to_text(candidate.item.published or now)
                 signature = None if candidate.dropped else candidate.story

@@ -232,6 +232,46 @@ def test_a_first_start_with_many_sources_polls_them_together(
         assert sorted(name for (name,) in failing) == ["broken", "down"]
 
 
+def test_sigterm_during_a_burst_stops_promptly_and_keeps_what_was_stored(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    sources = []
+    for n in range(40):
+        items = "".join(
+            f"<item><title>خبر {n}-{i}</title><guid>s{n}-{i}</guid>"
+            f"<link>https://x.example/{n}/{i}</link><description>{'نص ' * 300}</description></item>"
+            for i in range(100)
+        )
+        body = (
+            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+            f"<link>https://x.example/</link><description>d</description>{items}</channel></rss>"
+        )
+        feed_server.routes[f"/f{n}.rss"] = Route(body=body.encode())
+        sources.append((f"s{n}", f"/f{n}.rss", "politics"))
+    config = tmp_path / "feeds.yaml"
+    config.write_text(config_text(feed_server, sources, "1h"), "utf-8")
+    with daemon(config, free_port()) as proc:
+        time.sleep(1.0)
+        code, took, err = stop(proc)
+    assert code == 0, err
+    assert "40 sources due at once" in err
+    assert took < 8, took
+    with sqlite3.connect(tmp_path / "daemon.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        polled = db.execute("SELECT count(*) FROM sources WHERE last_poll IS NOT NULL")
+        stored = db.execute("SELECT count(*) FROM items").fetchone()[0]
+        # every source the store says it polled has all 100 of its items, no more
+        assert stored == 100 * polled.fetchone()[0]
+    subprocess.run(  # and the rest are polled next time, nothing twice
+        [sys.executable, "-m", "aggregator", "poll", "--config", str(config)],
+        check=True,
+        cwd=tmp_path,
+        capture_output=True,
+    )
+    with sqlite3.connect(tmp_path / "daemon.db") as db:
+        assert db.execute("SELECT count(*) FROM items").fetchone()[0] == 4000
+
+
 def test_kill_9_while_polling_loses_and_duplicates_nothing(
     tmp_path: Path, feed_server: FeedServer
 ) -> None:
