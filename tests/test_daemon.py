@@ -139,10 +139,12 @@ def test_the_daemon_polls_backs_off_honours_the_server_and_stops_cleanly(
     # cadence: every 2 s (plus up to 10% jitter) while healthy
     healthy_gaps = gaps(feed_server, "/healthy.rss")
     assert len(healthy_gaps) >= 6 and all(1.8 <= g <= 3.5 for g in healthy_gaps), healthy_gaps
-    # backoff while failing (2, 4, 8 s ...), then back to the interval after recovery
+    # backoff while failing (2, 4, 8 s ...), then back to the interval after recovery.
+    # Due times are whole seconds and due sources are looked for once a second, so a gap
+    # is a second longer when a fetch ends just after a second begins (CI saw 3.0 for 2).
     flaky = gaps(feed_server, "/flaky.rss")
-    assert 1.8 <= flaky[0] <= 2.5 and 3.8 <= flaky[1] <= 4.8 and 7.6 <= flaky[2] <= 9, flaky
-    assert 1.8 <= flaky[3] <= 2.5, flaky
+    assert 1.8 <= flaky[0] <= 3.5 and 3.8 <= flaky[1] <= 5.5 and 7.6 <= flaky[2] <= 9.9, flaky
+    assert 1.8 <= flaky[3] <= 3.5, flaky
     # Retry-After: 5 is honoured
     assert all(g >= 4.9 for g in gaps(feed_server, "/busy.rss")), gaps(feed_server, "/busy.rss")
     # 410 ends polling
