@@ -119,20 +119,21 @@ async def poll_sources(
     try:
         with store.grouped_commits(COMMIT_EVERY_S):
             async with contextlib.AsyncExitStack() as stack:
-                if fetcher is None:
-                    fetcher = await stack.enter_async_context(Fetcher(settings.poll))
+                client = fetcher
+                if client is None:
+                    client = await stack.enter_async_context(Fetcher(settings.poll))
 
-                async def one(source: Source, fetcher: Fetcher) -> PollOutcome:
+                async def one(source: Source) -> PollOutcome:
                     async with in_flight:
                         outcome = await poll_source(
-                            settings, store, fetcher, source, clock, pool=pool
+                            settings, store, client, source, clock, pool=pool
                         )
                     log_outcome(outcome)
                     if on_outcome is not None:
                         on_outcome(outcome)
                     return outcome
 
-                outcomes = list(await asyncio.gather(*(one(s, fetcher) for s in sources)))
+                outcomes = list(await asyncio.gather(*(one(s) for s in sources)))
     finally:
         if pool is not None:
             pool.close()
