@@ -41,7 +41,7 @@ from aggregator.metrics import Metrics
 from aggregator.models import PollOutcome, Settings, Source
 from aggregator.parsepool import MIN_SOURCES
 from aggregator.server import create_app, store_metrics, uvicorn_config
-from aggregator.store import Store
+from aggregator.store import Store, story_horizon
 
 log = logging.getLogger("aggregator.daemon")
 
@@ -220,9 +220,8 @@ class Poller:
                 settings.site.max_items,
                 [c.name for c in settings.categories],
             )
-            # Band keys older than twice the dedupe window can match nothing new.
             window = timedelta(hours=settings.dedupe.window_hours)
-            self.store.prune_story_index(pipeline.utcnow() - 2 * window)
+            self.store.prune_story_index(story_horizon(pipeline.utcnow(), window))
             self.store.checkpoint()
         except AggregatorError as e:
             log.error("maintenance failed: %s", e.message)

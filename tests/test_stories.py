@@ -22,7 +22,9 @@ from feedserver import FeedServer, Route
 
 from aggregator.cli import main
 
-DAY = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
+# Yesterday morning, not a fixed date: the store indexes stories only within its horizon
+# of now (store.story_horizon), so fixed dates would stop matching as the calendar moves.
+DAY = (datetime.now(UTC) - timedelta(days=1)).replace(hour=8, minute=0, second=0, microsecond=0)
 
 STRIKE_TEXT = (
     "أعلنت نقابة المعلمين في القاهرة إضراباً شاملاً عن العمل يبدأ يوم الأحد، احتجاجاً على "
@@ -66,7 +68,7 @@ ACTIVIST = "Iranian women's rights activist arrested in Tehran"
 AGENCY = [
     Entry("ag-1", "https://agency.example/strike", STRIKE, STRIKE_TEXT, DAY),
     Entry("ag-2", "https://agency.example/rail", RAIL, RAIL_TEXT, DAY + timedelta(hours=1)),
-    Entry("ag-3", "https://agency.example/quake", QUAKE, QUAKE_TEXT, DAY - timedelta(days=6)),
+    Entry("ag-3", "https://agency.example/quake", QUAKE, QUAKE_TEXT, DAY - timedelta(days=4)),
     Entry(
         "ag-4",
         "https://agency.example/breaking-1",
@@ -112,7 +114,7 @@ WOMEN = [
         DAY + timedelta(hours=3),
     ),
     Entry("w-2", "https://women.example/a/activist", ACTIVIST, ACTIVIST_TEXT, DAY),
-    # the same headline six days later is outside the 72h window: another story
+    # the same headline four days later is outside the 72h window: another story
     Entry("w-3", "https://women.example/a/quake", QUAKE, QUAKE_TEXT, DAY),
 ]
 
@@ -313,6 +315,39 @@ def test_near_duplicate_layer_can_be_turned_off(tmp_path: Path, feed_server: Fee
     # three links, three headlines: without the near-duplicate layer, three entries
     assert {STRIKE, DAILY[0].title, WOMEN[0].title} <= set(titles)
     assert len(titles) == 11
+
+
+def test_copies_older_than_the_story_horizon_stay_apart_and_are_not_indexed(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    """A first poll reaches weeks back. The story index keeps two windows of now (what
+    maintenance keeps), so a week-old pair is stored as two entries and costs the index
+    nothing, while yesterday's pair still merges."""
+    week_ago = DAY - timedelta(days=7)
+    strike, rail = AGENCY[0], AGENCY[1]
+    copy, rail_copy = DAILY[0], DAILY[1]
+    feed_server.routes["/agency.rss"] = Route(
+        body=rss(
+            "Agency", [Entry(strike.guid, strike.link, strike.title, strike.text, week_ago), rail]
+        )
+    )
+    feed_server.routes["/daily.rss"] = Route(
+        body=rss(
+            "Daily",
+            [Entry(copy.guid, copy.link, copy.title, copy.text, week_ago), rail_copy],
+        )
+    )
+    config = write_config(tmp_path, feed_server)
+    poll(config, "Agency", "Daily")
+    items = by_title(json_feed(build(config, tmp_path / "out"), "all"))
+    assert {strike.title, copy.title, rail.title} == set(items)
+    assert [s["name"] for s in items[rail.title]["_aggregator"]["sources"]] == ["Agency", "Daily"]
+    assert [s["name"] for s in items[strike.title]["_aggregator"]["sources"]] == ["Agency"]
+    with sqlite3.connect(tmp_path / "test.db") as db:
+        indexed = db.execute(
+            "SELECT i.title FROM story_words w JOIN items i ON i.id = w.item_id"
+        ).fetchall()
+    assert sorted(t for (t,) in indexed) == sorted([rail.title, rail_copy.title])
 
 
 def test_a_schema_2_story_index_is_rebuilt_and_still_matches(
