@@ -22,9 +22,16 @@ import signal
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from datetime import UTC, datetime, timedelta
 
 from aggregator.classify import classify
-from aggregator.dedupe import content_hash, identity_keys, search_text, story_signature
+from aggregator.dedupe import (
+    content_hash,
+    identity_keys,
+    search_text,
+    story_horizon,
+    story_signature,
+)
 from aggregator.models import Candidate, ParsedFeed, ParsedItem, Settings, Source
 from aggregator.parse import parse_feed
 
@@ -46,7 +53,8 @@ def decide(
     """What dedupe and classify make of one parsed item from ``source``.
 
     The story signature (near-duplicate layer) is computed here, in the workers, because
-    it is the costly part of deciding; ``dedupe: {enabled: false}`` skips it. An item
+    it is the costly part of deciding; ``dedupe: {enabled: false}`` skips it, and so does
+    an item published before ``dedupe.story_horizon`` (the store indexes nothing else). An item
     ``known`` (first identity key -> content hash, from ``Store.known_content``) to be
     stored already from this source with the same content is only marked ``unchanged``,
     with no categories, signature or search text: the store skips it, and a changed feed
@@ -58,7 +66,8 @@ def decide(
             item=item, keys=keys, categories=frozenset(), digest=digest, unchanged=True
         )
     categories, dropped = classify(item, source.categories, settings.rules)
-    wanted = settings.dedupe.enabled and not dropped
+    horizon = story_horizon(datetime.now(UTC), timedelta(hours=settings.dedupe.window_hours))
+    wanted = settings.dedupe.enabled and not dropped and (item.published or horizon) >= horizon
     return Candidate(
         item=item,
         keys=keys,

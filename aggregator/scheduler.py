@@ -35,13 +35,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from aggregator import pipeline
 from aggregator.config import load_settings
+from aggregator.dedupe import story_horizon
 from aggregator.errors import AggregatorError, ConfigError
 from aggregator.fetch import Fetcher, new_event_loop
 from aggregator.metrics import Metrics
 from aggregator.models import PollOutcome, Settings, Source
 from aggregator.parsepool import MIN_SOURCES
 from aggregator.server import create_app, store_metrics, uvicorn_config
-from aggregator.store import Store, story_horizon
+from aggregator.store import Store
 
 log = logging.getLogger("aggregator.daemon")
 

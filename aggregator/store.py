@@ -31,7 +31,7 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -203,17 +203,6 @@ CREATE TABLE IF NOT EXISTS outputs (
 _ITEM_COLUMNS = (
     "id, link, title, summary_html, content_html, author, published, first_seen, updated"
 )
-
-
-def story_horizon(now: datetime, window: timedelta) -> datetime:
-    """The oldest publication date the story index keeps (maintenance prunes the rest).
-
-    Past it an item is neither matched nor indexed: its peers within the window are pruned
-    or about to be, so a match would depend on when maintenance last ran. Why it matters:
-    a first poll's backlog reaches weeks back, and indexing it (some 30 random key inserts
-    and reads an item) was a quarter of a 1,000-source first poll, to be pruned within
-    the hour."""
-    return now - 2 * window
 
 
 def to_text(moment: datetime) -> str:
@@ -617,10 +606,6 @@ class Store:
                 published_text = to_text(candidate.item.published or now)
                 signature = None if candidate.dropped else candidate.story
                 match = None
-                if stories is not None and published_text < to_text(
-                    story_horizon(now, stories.window)
-                ):
-                    signature = None  # past the story index's horizon: nothing to match
                 if signature is not None and stories is not None:
                     match = self._match_story(signature, published_text, stories)
                 item_id = self._insert_item(source, candidate, digest, now, story=match)
