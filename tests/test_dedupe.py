@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -99,6 +102,37 @@ def test_root_keeps_its_slash_and_garbage_does_not_raise():
 )
 def test_normalize_text(text, expected):
     assert normalize_text(text) == expected
+
+
+def _translated_whole(text: str) -> str:
+    """normalize_text as first written: the whole text through the table at once."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(folded.translate(dedupe._CHAR_MAP).split())
+
+
+_TEXT_CHARS = st.characters(
+    codec="utf-8",
+    categories=("L", "M", "N", "P", "S", "Z", "Cc", "Cf"),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.text(_TEXT_CHARS, max_size=6), st.sampled_from(["نقابة،", "الإضْرَابُ", " \n"])),
+        max_size=20,
+    )
+)
+def test_normalizing_token_by_token_gives_the_words_of_translating_the_whole(parts):
+    text = "".join(parts)
+    assert normalize_text(text) == _translated_whole(text)
+    assert normalize_text(text) == normalize_text(text)  # again, from the word map
+
+
+def test_every_character_split_separates_on_becomes_a_space():
+    """What makes token-by-token normalizing exact (see dedupe._WordMap)."""
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    assert spaces and all(dedupe._CHAR_MAP[ord(c)] == " " for c in spaces)
 
 
 def test_html_to_text_strips_tags_scripts_and_entities():
