@@ -67,7 +67,8 @@ def decide(
         )
     categories, dropped = classify(item, source.categories, settings.rules)
     horizon = story_horizon(datetime.now(UTC), timedelta(hours=settings.dedupe.window_hours))
-    wanted = settings.dedupe.enabled and not dropped and (item.published or horizon) >= horizon
+    recent = item.published is None or item.published >= horizon  # undated: stored as now
+    wanted = settings.dedupe.enabled and not dropped and recent
     return Candidate(
         item=item,
         keys=keys,

@@ -23,7 +23,7 @@ from feedserver import FeedServer, Route
 from aggregator.cli import main
 
 # Yesterday morning, not a fixed date: the store indexes stories only within its horizon
-# of now (store.story_horizon), so fixed dates would stop matching as the calendar moves.
+# of now (dedupe.story_horizon), so fixed dates would stop matching as the calendar moves.
 DAY = (datetime.now(UTC) - timedelta(days=1)).replace(hour=8, minute=0, second=0, microsecond=0)
 
 STRIKE_TEXT = (
