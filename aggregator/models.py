@@ -73,6 +73,10 @@ class DedupeSettings:
     window_hours: float = 72.0
     threshold: float = 0.33  # title+text similarity from which two items are one story
 
+    @property
+    def window(self) -> timedelta:
+        return timedelta(hours=self.window_hours)
+
 
 @dataclass(frozen=True)
 class Settings:

@@ -22,7 +22,7 @@ import signal
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from aggregator.classify import classify
 from aggregator.dedupe import (
@@ -66,7 +66,7 @@ def decide(
             item=item, keys=keys, categories=frozenset(), digest=digest, unchanged=True
         )
     categories, dropped = classify(item, source.categories, settings.rules)
-    horizon = story_horizon(datetime.now(UTC), timedelta(hours=settings.dedupe.window_hours))
+    horizon = story_horizon(datetime.now(UTC), settings.dedupe.window)
     recent = item.published is None or item.published >= horizon  # undated: stored as now
     wanted = settings.dedupe.enabled and not dropped and recent
     return Candidate(

@@ -310,7 +310,7 @@ def _story_matcher(settings: Settings) -> StoryMatcher | None:
     dedupe = settings.dedupe
     if not dedupe.enabled:
         return None
-    return StoryMatcher(threshold=dedupe.threshold, window=timedelta(hours=dedupe.window_hours))
+    return StoryMatcher(threshold=dedupe.threshold, window=dedupe.window)
 
 
 def _follow_move(

@@ -221,8 +221,7 @@ class Poller:
                 settings.site.max_items,
                 [c.name for c in settings.categories],
             )
-            window = timedelta(hours=settings.dedupe.window_hours)
-            self.store.prune_story_index(story_horizon(pipeline.utcnow(), window))
+            self.store.prune_story_index(story_horizon(pipeline.utcnow(), settings.dedupe.window))
             self.store.checkpoint()
         except AggregatorError as e:
             log.error("maintenance failed: %s", e.message)
