@@ -81,6 +81,9 @@ _WEB_SCHEMES = ("http", "https")
 # C0/C1 control characters except tab, newline and carriage return: they break XML output.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPACE_RE = re.compile(r"\s+")
+# What no URL contains (RFC 3986 has no quote or angle bracket), and what turns a link into
+# markup once a reader decodes it ("&lt" reads as "<" in HTML, even without ";").
+_NOT_IN_URLS = re.compile(r"[<>\"]|&(lt|gt|quot)\b", re.IGNORECASE)
 _TAG_START_RE = re.compile(r"<(?=[A-Za-z/!?])")
 _FUTURE_SLACK = timedelta(days=2)
 _EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
@@ -160,9 +163,14 @@ def _is_web_url(url: str | None) -> bool:
 
 
 def _web_link(url: Any, base: str | None) -> str | None:
+    """An absolute http(s) link, or None. Markup where a URL should be (a broken feed's
+    ``<link<![CDATA[<img onerror=...>]]>>``) is no link: a reader may show the link as a
+    title, and some render titles as HTML."""
     if not isinstance(url, str) or not url.strip():
         return None
-    url = _CONTROL_RE.sub("", url).strip()
+    url = _SPACE_RE.sub("%20", _CONTROL_RE.sub("", url).strip())  # a careless CMS's spaces
+    if _NOT_IN_URLS.search(url):
+        return None
     try:
         absolute = urllib.parse.urljoin(base, url) if base else url
     except ValueError:
@@ -405,7 +413,7 @@ def _correct_charset(
     - windows-1256 bytes labelled UTF-8, or not labelled at all: feedparser falls back to
       windows-1252. When they decode as mostly Arabic letters in windows-1256, we use it.
     - UTF-8 with a few broken bytes: repaired (U+FFFD) instead of the whole document
-      falling back to windows-1252.
+      falling back to a legacy code page (every Arabic title mojibake).
     Returns the body, the headers to give feedparser and a warning (or None).
     """
     if body[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in body[:4] or body.isascii():
@@ -428,15 +436,18 @@ def _correct_charset(
         return body, headers, None
     if said is not None and said not in _UTF8_NAMES:
         return body, headers, None  # a legacy charset, and the bytes are not UTF-8: trust it
-    if _arabic_share(body.decode("cp1256", "replace")) > 0.6:
-        note = f"the body is not {said or 'declared'} but windows-1256: read as windows-1256"
-        return body, _with_charset(headers, "windows-1256"), note
+    # UTF-8 but for a few bytes (a stray byte in one description): read as UTF-8, the bad
+    # bytes replaced, before any guessing. Legacy text read as UTF-8 is the opposite: a
+    # broken sequence nearly every letter, a valid one by chance at most.
     repaired = body.decode("utf-8", "replace")
     broken = repaired.count("\ufffd")
     valid = sum(1 for c in repaired if ord(c) > 127) - broken
-    if valid >= 20 and broken * 100 <= valid:  # clearly UTF-8, with a rare broken byte
+    if valid >= 10 * broken:
         note = f"{broken} invalid UTF-8 sequence(s) replaced"
         return repaired.encode("utf-8"), _with_charset(headers, "utf-8"), note
+    if _arabic_share(body.decode("cp1256", "replace")) > 0.6:
+        note = f"the body is not {said or 'declared'} but windows-1256: read as windows-1256"
+        return body, _with_charset(headers, "windows-1256"), note
     return body, headers, None
 
 

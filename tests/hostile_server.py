@@ -155,10 +155,19 @@ def encodings() -> dict[str, tuple[bytes, str]]:
         # windows-1256 bytes with no declaration at all
         "/cp1256-undeclared": (doc, "cp1256", "application/rss+xml"),
     }
-    return {
+    out = {
         path: (text.replace("{case}", path[1:]).encode(codec), ctype)
         for path, (text, codec, ctype) in cases.items()
     }
+    # UTF-8, declared, but for three stray bytes inside one description (a CMS that cut a
+    # letter in half): every title must still be read as UTF-8, not the whole feed as a
+    # legacy code page.
+    stray = rss(
+        item(1, ARABIC, "<description>الميزان STRAY في المجلس</description>",
+             case="utf8-stray-bytes/"),
+    ).replace(b"STRAY", b"\xff\xfe\xd8")  # fmt: skip
+    out["/utf8-stray-bytes"] = (stray, "application/rss+xml; charset=utf-8")
+    return out
 
 
 Handler = Callable[["_Host"], None]

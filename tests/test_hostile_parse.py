@@ -36,7 +36,10 @@ NOT_FEEDS = {
     "empty": "not a feed (empty body)",
     "binary": "not a feed",
 }
-ENCODINGS = ["utf16-bom", "utf16le-nobom", "cp1256-as-utf8", "utf8-as-cp1256", "cp1256-undeclared"]
+ENCODINGS = [
+    "utf16-bom", "utf16le-nobom", "cp1256-as-utf8", "utf8-as-cp1256", "cp1256-undeclared",
+    "utf8-stray-bytes",
+]  # fmt: skip
 ABSURD = ["many-items", "huge-title", "odd-dates", "bare-items", "dup-guids", "control-chars"]
 
 

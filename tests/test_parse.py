@@ -47,6 +47,18 @@ def test_arabic_titles_keep_their_diacritics():
     assert 'lang="ar"' in feed.items[0].summary_html
 
 
+def test_utf8_with_a_few_stray_bytes_is_read_as_utf8_and_says_so():
+    """A declared UTF-8 feed with a few invalid bytes in one description: every title is
+    read as UTF-8 (not the whole feed as a legacy code page), and the poll's warnings (at
+    -v) name the repair."""
+    body = (DATA / "arabic_utf8.rss").read_bytes()
+    first = body.index(b"</description>")
+    broken = body[:first] + b"\xd8\xff \xfe" + body[first:]
+    feed = parse_feed(broken, url="https://news.example/feed.xml", headers={})
+    assert (feed.title, feed.items[0].title) == ("موقع تجريبي", TITLE_1)
+    assert "3 invalid UTF-8 sequence(s) replaced" in feed.warnings
+
+
 def test_windows_1256_declared_in_the_prolog():
     feed = parse("windows1256_prolog.rss", url="http://www.ahewar.example/rss")
     assert feed.title == "الحوار المتمدن"
@@ -582,3 +594,17 @@ def test_arbitrary_bytes_give_a_feed_or_parse_error(prefix, junk, ctype):
         return
     for item in feed.items:
         assert not UNSAFE.search(item.title + item.summary_html + item.content_html)
+
+
+def test_markup_where_a_link_should_be_is_no_link():
+    """Found by tests/test_property.py: a broken <link> holding an <img onerror> became the
+    item's link, which publishing then showed as the title of an untitled item."""
+    body = (
+        b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+        b"<item><title>one</title><guid>g1</guid>"
+        b"<link><![CDATA[<img src=x onerror=alert(3)>]]>https://news.example/a</link></item>"
+        b"<item><title>two</title><link>https://news.example/a b</link></item>"
+        b"</channel></rss>"
+    )
+    feed = parse_feed(body, url="https://news.example/feed.xml", headers={})
+    assert [item.link for item in feed.items] == [None, "https://news.example/a%20b"]
