@@ -19,6 +19,23 @@ agency text and a paraphrase). From them:
 Families are split whole: ``split: tune`` families were used to choose the thresholds in
 aggregator/dedupe.py, ``split: heldout`` families (every third family, by position) were
 not looked at while tuning; the test reports both.
+
+Later additions, ``NEW_FAMILIES`` (families 23-47, 100 pairs, half of each label), are
+appended after the balanced set above and use no randomness, so the earlier pairs stay as
+they were. They were written by hand, without reading the matcher, for what a black-box
+evaluation found it got wrong, and follow the same split rule:
+
+- different story (label 0): ``one-party``, the same title and summary word for word except
+  one named party (a union, party, ministry or company, a country or city, a person),
+  replaced throughout; ``one-verb``, the same actors and framing in another event, one
+  action word apart (arrest/release, open/close, win/lose, rise/fall, approve/reject,
+  start/end a strike, resign/appointed), the summaries sharing most of their words;
+- same story (label 1): ``accented``, names with and without accents (Montréal/Montreal,
+  Müller/Mueller); ``british-american``, British against American spelling (labour/labor,
+  organise/organize, programme/program, defence/defense); ``synonyms``, short headlines in
+  synonyms (walkout/strike, jailed/imprisoned, إضراب/توقف عن العمل, اعتقال/توقيف) over
+  differently phrased one-sentence summaries; ``passive``, active voice against passive or
+  nominal form (الحكومة ترفع أسعار الوقود / رفع أسعار الوقود بقرار حكومي).
 """
 
 from __future__ import annotations
@@ -1187,6 +1204,1396 @@ FAMILIES: list[dict] = [
     },
 ]
 
+# Pairs written later, for the failure modes a black-box evaluation of the matcher found
+# (the matcher's code was not read while writing them; see the module docstring).
+# Each entry is one family: lang, kind, label and its pairs. For "one-party" a pair is
+# (title, summary, party_a, party_b): both items are the same text with {p} filled in
+# with a different named party (an organisation, a country, a city or a person). For the
+# other kinds a pair is ((title_a, summary_a), (title_b, summary_b)), both sides written
+# by hand. Families get the numbers after FAMILIES', in this order, and the same split
+# rule (every third family number, counting from 2, is held out).
+NEW_FAMILIES: list[dict] = [
+    {  # 23: politics and diplomacy
+        "lang": "ar",
+        "kind": "one-party",
+        "label": 0,
+        "pairs": [
+            (
+                "الأردن و{p} يوقعان اتفاقية للربط الكهربائي بقدرة 1000 ميغاواط",
+                "وقع الأردن و{p} في عمّان اتفاقية للربط الكهربائي تتيح تبادل ما يصل إلى 1000 "
+                "ميغاواط، على أن تبدأ المرحلة الأولى من المشروع مطلع العام المقبل. وقال وزير "
+                "الطاقة الأردني إن الاتفاقية تعزز أمن الطاقة في البلدين.",
+                "العراق",
+                "لبنان",
+            ),
+            (
+                "{p} تعلن مقاطعة الانتخابات التشريعية المبكرة في الجزائر",
+                "أعلنت {p} مقاطعة الانتخابات التشريعية المبكرة المقررة في يونيو المقبل، معتبرة أن "
+                "الظروف السياسية الحالية لا تسمح بإجراء اقتراع نزيه وشفاف. وقال رئيس {p} في مؤتمر "
+                "صحفي بالعاصمة إن القرار اتخذ بأغلبية أعضاء مجلس الشورى.",
+                "حركة مجتمع السلم",
+                "جبهة العدالة والتنمية",
+            ),
+            (
+                "المحكمة الإدارية في تونس ترفض طعن {p} في قرار استبعاده من الرئاسيات",
+                "رفضت المحكمة الإدارية في تونس الطعن الذي تقدم به المرشح {p} ضد قرار الهيئة العليا "
+                "المستقلة للانتخابات استبعاده من السباق الرئاسي. وقال محامي {p} إن موكله سيلجأ إلى "
+                "الجلسة العامة للمحكمة خلال الأيام المقبلة.",
+                "منذر بن سالم",
+                "لطفي الحامدي",
+            ),
+            (
+                "رئيس الوزراء العراقي يصل إلى {p} لافتتاح مشاريع خدمية",
+                "وصل رئيس الوزراء العراقي إلى {p} في زيارة تستمر يومين يفتتح خلالها عدداً من "
+                "المشاريع الخدمية، بينها محطة لتحلية المياه ومستشفى بسعة 400 سرير. ومن المقرر أن "
+                "يلتقي شيوخ العشائر ومسؤولي الحكومة المحلية في {p}.",
+                "البصرة",
+                "الموصل",
+            ),
+        ],
+    },
+    {  # 24: politics and diplomacy
+        "lang": "en",
+        "kind": "one-party",
+        "label": 0,
+        "pairs": [
+            (
+                "Saudi Arabia and {p} agree to restore diplomatic ties",
+                "Saudi Arabia and {p} agreed to restore diplomatic relations and reopen their "
+                "embassies within two months, according to a joint statement carried by the Saudi "
+                "state news agency. The foreign ministers of Saudi Arabia and {p} are expected to "
+                "meet next month.",
+                "Iran",
+                "Syria",
+            ),
+            (
+                "Kenyan court bars {p} from Nairobi governor race",
+                "Kenya's High Court barred {p} from contesting the Nairobi governor election, "
+                "ruling that he had failed to prove he held a university degree as the law "
+                "requires. Lawyers for {p} said they would appeal.",
+                "Peter Otieno",
+                "James Mwangi",
+            ),
+            (
+                "South Africa's {p} to vote against budget over VAT hike",
+                "The {p} said it would vote against the national budget in parliament next week, "
+                "objecting to a planned two-percentage-point increase in value-added tax. A "
+                "spokesperson for the {p} said the rise would hit poor households hardest.",
+                "Democratic Alliance",
+                "Economic Freedom Fighters",
+            ),
+            (
+                "Floods kill two in {p} as heavy rain hits northern Morocco",
+                "Two people died and dozens of homes were flooded in {p} after torrential rain "
+                "swept across northern Morocco overnight, local authorities said. Schools in {p} "
+                "will remain closed on Thursday.",
+                "Tetouan",
+                "Tangier",
+            ),
+        ],
+    },
+    {  # 25: labour and economy
+        "lang": "ar",
+        "kind": "one-verb",
+        "label": 0,
+        "pairs": [
+            (
+                (
+                    "عمال غزل المحلة يبدأون إضراباً عن العمل للمطالبة بالحد الأدنى للأجور",
+                    "بدأ آلاف العمال في شركة مصر للغزل والنسيج بالمحلة الكبرى إضراباً عن العمل "
+                    "صباح الأحد، للمطالبة بتطبيق الحد الأدنى للأجور وصرف الحوافز المتأخرة. وقال "
+                    "عمال إن الإضراب سيستمر حتى تستجيب الإدارة لمطالبهم.",
+                ),
+                (
+                    "عمال غزل المحلة ينهون إضرابهم عن العمل بعد إقرار الحد الأدنى للأجور",
+                    "أنهى آلاف العمال في شركة مصر للغزل والنسيج بالمحلة الكبرى إضرابهم عن العمل "
+                    "صباح الأحد، بعد تعهد الإدارة بتطبيق الحد الأدنى للأجور وصرف الحوافز المتأخرة. "
+                    "وقال عمال إن العمل استؤنف في جميع العنابر.",
+                ),
+            ),
+            (
+                (
+                    "التضخم السنوي في مصر يرتفع إلى 26.4% في سبتمبر",
+                    "ارتفع معدل التضخم السنوي لأسعار المستهلكين في المدن المصرية إلى 26.4 في المئة "
+                    "في سبتمبر، مقارنة بـ25.2 في المئة في أغسطس، بحسب الجهاز المركزي للتعبئة "
+                    "العامة والإحصاء، مدفوعاً بارتفاع أسعار الغذاء.",
+                ),
+                (
+                    "التضخم السنوي في مصر يتراجع إلى 26.4% في سبتمبر",
+                    "تراجع معدل التضخم السنوي لأسعار المستهلكين في المدن المصرية إلى 26.4 في المئة "
+                    "في سبتمبر، مقارنة بـ27.6 في المئة في أغسطس، بحسب الجهاز المركزي للتعبئة "
+                    "العامة والإحصاء، بفضل تباطؤ أسعار الغذاء.",
+                ),
+            ),
+            (
+                (
+                    "مجلس النواب الأردني يقر مشروع قانون الضمان الاجتماعي المعدل",
+                    "أقر مجلس النواب الأردني بالأغلبية مشروع القانون المعدل لقانون الضمان "
+                    "الاجتماعي، الذي يرفع سن التقاعد المبكر ويقلص الاستثناءات، وأحاله إلى مجلس "
+                    "الأعيان لاستكمال مراحله الدستورية.",
+                ),
+                (
+                    "مجلس النواب الأردني يرد مشروع قانون الضمان الاجتماعي المعدل",
+                    "رد مجلس النواب الأردني بالأغلبية مشروع القانون المعدل لقانون الضمان "
+                    "الاجتماعي، الذي يرفع سن التقاعد المبكر ويقلص الاستثناءات، وأعاده إلى الحكومة "
+                    "لإدخال تعديلات عليه.",
+                ),
+            ),
+            (
+                (
+                    "ليبيا: استئناف الإنتاج في حقل الشرارة النفطي",
+                    "أعلنت المؤسسة الوطنية للنفط في ليبيا استئناف الإنتاج في حقل الشرارة، أكبر "
+                    "حقول البلاد، بعد توقف دام أسبوعين، مشيرة إلى أن الإنتاج سيعود تدريجياً إلى "
+                    "نحو 300 ألف برميل يومياً.",
+                ),
+                (
+                    "ليبيا: وقف الإنتاج في حقل الشرارة النفطي",
+                    "أعلنت المؤسسة الوطنية للنفط في ليبيا وقف الإنتاج في حقل الشرارة، أكبر حقول "
+                    "البلاد، وإعلان حالة القوة القاهرة، مشيرة إلى أن التوقف يكلف البلاد نحو 300 "
+                    "ألف برميل يومياً.",
+                ),
+            ),
+        ],
+    },
+    {  # 26: labour and economy
+        "lang": "en",
+        "kind": "one-verb",
+        "label": 0,
+        "pairs": [
+            (
+                (
+                    "Junior doctors in England begin five-day strike over pay",
+                    "Junior doctors in England began a five-day walkout on Friday, the British "
+                    "Medical Association said, after talks with the government on a pay rise "
+                    "failed to produce a new offer.",
+                ),
+                (
+                    "Junior doctors in England call off five-day strike over pay",
+                    "Junior doctors in England called off a five-day walkout planned for Friday, "
+                    "the British Medical Association said, after talks with the government on a "
+                    "pay rise produced a new offer.",
+                ),
+            ),
+            (
+                (
+                    "Tunisia's unemployment rate rises to 16.4% in second quarter",
+                    "Tunisia's unemployment rate rose to 16.4% in the second quarter from 16.2% in "
+                    "the first, the National Statistics Institute said, with joblessness among "
+                    "university graduates climbing to 23%.",
+                ),
+                (
+                    "Tunisia's unemployment rate falls to 16.4% in second quarter",
+                    "Tunisia's unemployment rate fell to 16.4% in the second quarter from 16.8% in "
+                    "the first, the National Statistics Institute said, with joblessness among "
+                    "university graduates easing to 23%.",
+                ),
+            ),
+            (
+                (
+                    "Chile's Senate approves pension reform",
+                    "Chile's Senate approved the government's pension reform by 31 votes to 16, "
+                    "backing a new 7% employer contribution and sending the bill to the lower "
+                    "house for a final vote.",
+                ),
+                (
+                    "Chile's Senate rejects pension reform",
+                    "Chile's Senate rejected the government's pension reform by 31 votes to 16, "
+                    "blocking a new 7% employer contribution and sending the bill back to "
+                    "committee.",
+                ),
+            ),
+            (
+                (
+                    "Egypt's central bank raises interest rates by 200 basis points",
+                    "The Central Bank of Egypt raised its overnight deposit rate by 200 basis "
+                    "points to 27.25% on Thursday, saying it aimed to bring inflation back under "
+                    "control.",
+                ),
+                (
+                    "Egypt's central bank cuts interest rates by 200 basis points",
+                    "The Central Bank of Egypt cut its overnight deposit rate by 200 basis points "
+                    "to 25.25% on Thursday, saying inflation was now back under control.",
+                ),
+            ),
+        ],
+    },
+    {  # 27: labour and politics
+        "lang": "ar",
+        "kind": "synonyms",
+        "label": 1,
+        "pairs": [
+            (
+                (
+                    "إضراب عمال النظافة في بيروت",
+                    "بدأ عمال جمع النفايات في بيروت إضراباً مفتوحاً احتجاجاً على تأخر رواتبهم "
+                    "ثلاثة أشهر.",
+                ),
+                (
+                    "عمال النظافة في بيروت يتوقفون عن العمل",
+                    "توقف عمال النظافة في العاصمة اللبنانية عن العمل بسبب عدم صرف أجورهم منذ ثلاثة "
+                    "أشهر.",
+                ),
+            ),
+            (
+                (
+                    "رئيس الوزراء الكويتي يقدم استقالته",
+                    "قدم رئيس الوزراء الكويتي استقالة حكومته إلى أمير البلاد بعد خلافات حادة مع "
+                    "مجلس الأمة.",
+                ),
+                (
+                    "تنحي رئيس مجلس الوزراء في الكويت",
+                    "رفع رئيس مجلس الوزراء في الكويت كتاب استقالة الحكومة إلى الأمير إثر أزمة مع "
+                    "البرلمان.",
+                ),
+            ),
+            (
+                (
+                    "اعتقال نقابي بارز في الجزائر",
+                    "اعتقلت الشرطة الجزائرية الأمين العام لنقابة مستقلة لعمال التربية من منزله فجر "
+                    "الخميس.",
+                ),
+                (
+                    "توقيف قيادي نقابي جزائري",
+                    "أوقفت السلطات في الجزائر قيادياً في نقابة مستقلة لقطاع التعليم فجر الخميس في "
+                    "منزله.",
+                ),
+            ),
+            (
+                (
+                    "البرلمان الأردني يقر موازنة 2025",
+                    "أقر البرلمان الأردني مشروع قانون الموازنة العامة لعام 2025 بعجز متوقع يبلغ "
+                    "ملياري دينار.",
+                ),
+                (
+                    "مجلس النواب الأردني يوافق على موازنة 2025",
+                    "وافق مجلس النواب في الأردن بالأغلبية على الموازنة العامة للسنة المالية 2025.",
+                ),
+            ),
+        ],
+    },
+    {  # 28: economy and labour
+        "lang": "ar",
+        "kind": "passive",
+        "label": 1,
+        "pairs": [
+            (
+                (
+                    "الحكومة المصرية ترفع أسعار الوقود للمرة الثانية هذا العام",
+                    "رفعت الحكومة المصرية أسعار البنزين والسولار بنسبة تصل إلى 15 في المئة، في "
+                    "ثاني زيادة منذ بداية العام، ضمن برنامج الإصلاح المتفق عليه مع صندوق النقد "
+                    "الدولي.",
+                ),
+                (
+                    "رفع أسعار الوقود في مصر للمرة الثانية هذا العام بقرار حكومي",
+                    "تقرر رفع أسعار البنزين والسولار في مصر بنسبة تصل إلى 15 في المئة بقرار من "
+                    "لجنة التسعير الحكومية، في ثاني زيادة منذ بداية العام، ضمن برنامج الإصلاح مع "
+                    "صندوق النقد الدولي.",
+                ),
+            ),
+            (
+                (
+                    "الشرطة التونسية توقف 5 نقابيين في قابس",
+                    "أوقفت الشرطة التونسية 5 نقابيين من الاتحاد الجهوي للشغل في قابس بعد وقفة "
+                    "احتجاجية أمام المجمع الكيميائي.",
+                ),
+                (
+                    "إيقاف 5 نقابيين في قابس من قبل الشرطة",
+                    "تم إيقاف 5 نقابيين من الاتحاد الجهوي للشغل بقابس من قبل الشرطة، إثر وقفة "
+                    "احتجاجية نظموها أمام المجمع الكيميائي.",
+                ),
+            ),
+            (
+                (
+                    "الرئيس الجزائري يقر زيادة في أجور موظفي القطاع العام",
+                    "أقر الرئيس الجزائري زيادة في أجور موظفي القطاع العام تتراوح بين 10 و15 في "
+                    "المئة اعتباراً من يناير المقبل، خلال اجتماع لمجلس الوزراء.",
+                ),
+                (
+                    "إقرار زيادة في رواتب موظفي القطاع العام بالجزائر بقرار رئاسي",
+                    "تقررت زيادة رواتب موظفي القطاع العام في الجزائر بنسبة تتراوح بين 10 و15 في "
+                    "المئة ابتداءً من يناير المقبل، بقرار من رئيس الجمهورية خلال اجتماع مجلس "
+                    "الوزراء.",
+                ),
+            ),
+            (
+                (
+                    "البنك المركزي الأردني يثبت أسعار الفائدة",
+                    "أبقى البنك المركزي الأردني أسعار الفائدة الرئيسية دون تغيير عند 7.5 في المئة، "
+                    "تماشياً مع قرار مجلس الاحتياطي الفيدرالي الأمريكي.",
+                ),
+                (
+                    "تثبيت أسعار الفائدة في الأردن من قبل البنك المركزي",
+                    "جرى تثبيت سعر الفائدة الرئيسي في الأردن عند 7.5 في المئة بقرار من البنك "
+                    "المركزي، في خطوة تتماشى مع قرار الاحتياطي الفيدرالي الأمريكي.",
+                ),
+            ),
+        ],
+    },
+    {  # 29: labour and politics
+        "lang": "en",
+        "kind": "synonyms",
+        "label": 1,
+        "pairs": [
+            (
+                (
+                    "Nigerian doctors begin nationwide walkout",
+                    "Resident doctors across Nigeria stopped work on Monday, demanding unpaid "
+                    "allowances and better hospital equipment.",
+                ),
+                (
+                    "Doctors in Nigeria go on strike",
+                    "Nigeria's resident doctors launched an indefinite strike over arrears and "
+                    "poor conditions in public hospitals.",
+                ),
+            ),
+            (
+                (
+                    "Mongolia's PM quits after losing confidence vote",
+                    "Mongolia's prime minister stepped down hours after failing to win a "
+                    "parliamentary vote of confidence.",
+                ),
+                (
+                    "Mongolian prime minister resigns after no-confidence defeat",
+                    "Mongolia's premier resigned after lawmakers denied him the support he needed "
+                    "to survive a confidence vote.",
+                ),
+            ),
+            (
+                (
+                    "Malawians head to the polls",
+                    "Voters in Malawi queued from dawn to choose a president and parliament amid "
+                    "soaring prices and fuel shortages.",
+                ),
+                (
+                    "Malawi holds presidential election",
+                    "Malawi held general elections on Tuesday, with the economic crisis dominating "
+                    "the presidential race.",
+                ),
+            ),
+            (
+                (
+                    "Tunisian opposition leader jailed for 14 years",
+                    "A Tunisian court sentenced an opposition politician to 14 years in prison on "
+                    "charges of conspiring against state security.",
+                ),
+                (
+                    "Tunisia imprisons opposition politician for 14 years",
+                    "An opposition figure in Tunisia was given a 14-year prison term for allegedly "
+                    "plotting against the state, his lawyers said.",
+                ),
+            ),
+        ],
+    },
+    {  # 30: labour and economy
+        "lang": "ar",
+        "kind": "one-party",
+        "label": 0,
+        "pairs": [
+            (
+                "{p} يقاطع جولة الحوار الاجتماعي مع الحكومة المغربية",
+                "قرر {p} مقاطعة جولة الحوار الاجتماعي التي دعت إليها الحكومة يوم الأربعاء، "
+                "احتجاجاً على ما وصفه بتجاهل مطالب الزيادة العامة في الأجور ومراجعة مشروع قانون "
+                "الإضراب. وقال الأمين العام إن المركزية النقابية لن تعود إلى طاولة الحوار دون "
+                "ضمانات مكتوبة.",
+                "الاتحاد المغربي للشغل",
+                "الاتحاد العام للشغالين بالمغرب",
+            ),
+            (
+                "شركة {p} تغلق مصنعها في طنجة وتسرح 800 عامل",
+                "أعلنت شركة {p} إغلاق مصنعها في المنطقة الصناعية بطنجة وتسريح نحو 800 عامل وعاملة، "
+                "بسبب تراجع الطلبيات من الأسواق الأوروبية. وطالبت النقابات إدارة شركة {p} بصرف "
+                "تعويضات عادلة للعمال المسرحين.",
+                "الأطلس للنسيج",
+                "البوغاز للألبسة",
+            ),
+            (
+                "وزارة {p} في الأردن تجمد التعيينات حتى نهاية العام",
+                "قررت وزارة {p} في الأردن تجميد التعيينات الجديدة حتى نهاية العام الحالي، ضمن خطة "
+                "حكومية لخفض الإنفاق الجاري بنسبة 5 في المئة. وأكد الناطق باسم وزارة {p} أن القرار "
+                "لا يشمل العقود الموقعة قبل صدوره.",
+                "التربية والتعليم",
+                "الصحة",
+            ),
+            (
+                "البنك الدولي يقرض {p} 500 مليون دولار لدعم الحماية الاجتماعية",
+                "وافق مجلس المديرين التنفيذيين في البنك الدولي على قرض بقيمة 500 مليون دولار لصالح "
+                "{p}، لدعم برامج الحماية الاجتماعية والتحويلات النقدية للأسر الأكثر فقراً. ويستفيد "
+                "من البرنامج نحو مليوني أسرة في {p} على مدى 3 سنوات.",
+                "مصر",
+                "تونس",
+            ),
+        ],
+    },
+    {  # 31: the Americas
+        "lang": "en",
+        "kind": "accented",
+        "label": 1,
+        "pairs": [
+            (
+                (
+                    "Montréal transit workers walk out, halting métro service",
+                    "Maintenance workers at the Société de transport de Montréal began a strike on "
+                    "Monday, halting métro service outside rush hours, their union said.",
+                ),
+                (
+                    "Montreal transit workers walk out, halting metro service",
+                    "Maintenance workers at the Societe de transport de Montreal began a strike "
+                    "Monday, halting metro service outside rush hours, their union said.",
+                ),
+            ),
+            (
+                (
+                    "Bogotá mayor orders water rationing as reservoirs run low",
+                    "Bogotá Mayor Carlos Fernando Galán announced water rationing across the "
+                    "Colombian capital, saying the Chingaza reservoir system had fallen to 16% of "
+                    "capacity after months of drought.",
+                ),
+                (
+                    "Bogota mayor orders water rationing as reservoirs run low",
+                    "Bogota Mayor Carlos Fernando Galan announced water rationing across the "
+                    "Colombian capital, saying the Chingaza reservoir system had fallen to 16 "
+                    "percent of capacity after months of drought.",
+                ),
+            ),
+            (
+                (
+                    "São Paulo metro workers strike against privatisation plans",
+                    "Metro and train workers in São Paulo walked off the job on Tuesday in protest "
+                    "against Governor Tarcísio de Freitas's plans to privatise state transport "
+                    "companies, snarling traffic in Brazil's largest city.",
+                ),
+                (
+                    "Sao Paulo metro workers strike against privatisation plans",
+                    "Metro and train workers in Sao Paulo walked off the job Tuesday in protest "
+                    "against Governor Tarcisio de Freitas' plans to privatise state transport "
+                    "companies, snarling traffic in Brazil's largest city.",
+                ),
+            ),
+            (
+                (
+                    "Mexican journalist José Martínez Ibáñez freed after kidnapping in Michoacán",
+                    "José Martínez Ibáñez, a reporter for a local news site in Uruapan, was "
+                    "released by his captors four days after being seized outside his home, "
+                    "Michoacán state prosecutors said.",
+                ),
+                (
+                    "Mexican journalist Jose Martinez Ibanez freed after Michoacan kidnapping",
+                    "Jose Martinez Ibanez, a reporter for a local news site in Uruapan, was "
+                    "released by his captors four days after he was seized outside his home, "
+                    "Michoacan state prosecutors said.",
+                ),
+            ),
+        ],
+    },
+    {  # 32: politics, courts and women's rights
+        "lang": "ar",
+        "kind": "passive",
+        "label": 1,
+        "pairs": [
+            (
+                (
+                    "قوات الأمن العراقية تفرق اعتصاماً في الناصرية بالقوة",
+                    "فرقت قوات الأمن العراقية بالقوة اعتصاماً لخريجين عاطلين عن العمل أمام مبنى "
+                    "المحافظة في الناصرية، واعتقلت 12 منهم.",
+                ),
+                (
+                    "تفريق اعتصام الناصرية بالقوة على يد قوات الأمن",
+                    "جرى تفريق اعتصام الخريجين العاطلين عن العمل أمام مبنى محافظة الناصرية بالقوة "
+                    "من قبل قوات الأمن، واعتقال 12 منهم.",
+                ),
+            ),
+            (
+                (
+                    "محكمة مصرية تقضي بسجن ناشط حقوقي 5 سنوات",
+                    "قضت محكمة جنح أمن الدولة طوارئ في القاهرة بسجن ناشط حقوقي 5 سنوات بتهمة نشر "
+                    "أخبار كاذبة، في حكم غير قابل للطعن.",
+                ),
+                (
+                    "صدور حكم بسجن ناشط حقوقي مصري 5 سنوات",
+                    "صدر حكم بسجن ناشط حقوقي مصري 5 سنوات عن محكمة جنح أمن الدولة طوارئ بالقاهرة "
+                    "بتهمة نشر أخبار كاذبة، وهو حكم غير قابل للطعن.",
+                ),
+            ),
+            (
+                (
+                    "مجلس النواب المغربي يصادق على قانون الإضراب",
+                    "صادق مجلس النواب المغربي على مشروع القانون التنظيمي للإضراب بأغلبية 124 "
+                    "صوتاً، رغم معارضة النقابات التي دعت إلى إضراب عام.",
+                ),
+                (
+                    "المصادقة على قانون الإضراب في مجلس النواب المغربي",
+                    "تمت المصادقة على مشروع القانون التنظيمي للإضراب في مجلس النواب المغربي "
+                    "بأغلبية 124 صوتاً، رغم معارضة النقابات التي دعت إلى إضراب عام.",
+                ),
+            ),
+            (
+                (
+                    "الرئيس التونسي يعين امرأة على رأس الحكومة",
+                    "عين الرئيس التونسي قيس سعيد الأكاديمية نجلاء بودن رمضان رئيسة للحكومة، لتصبح "
+                    "أول امرأة تتولى هذا المنصب في تونس والعالم العربي.",
+                ),
+                (
+                    "تعيين امرأة على رأس الحكومة التونسية بأمر رئاسي",
+                    "تم تعيين الأكاديمية نجلاء بودن رمضان رئيسة للحكومة التونسية بأمر من الرئيس "
+                    "قيس سعيد، لتكون أول امرأة تشغل هذا المنصب في تونس والعالم العربي.",
+                ),
+            ),
+        ],
+    },
+    {  # 33: labour and economy
+        "lang": "en",
+        "kind": "one-party",
+        "label": 0,
+        "pairs": [
+            (
+                "Argentina's {p} calls general strike over labour reform",
+                "Argentina's {p} union federation called a 24-hour general strike for next "
+                "Wednesday against the government's labour reform bill, which it says would weaken "
+                "collective bargaining and make it easier to fire workers. Transport unions are "
+                "expected to join the {p} action.",
+                "CGT",
+                "CTA",
+            ),
+            (
+                "Nigerian regulator fines {p} $12 million over SIM registration",
+                "Nigeria's communications regulator fined {p} $12 million for failing to comply "
+                "with rules on registering SIM cards, the agency said on Tuesday. {p} said it was "
+                "studying the decision and would respond in due course.",
+                "MTN",
+                "Airtel",
+            ),
+            (
+                "Kuwait's {p} ministry suspends hiring of expatriates",
+                "Kuwait's {p} ministry suspended the recruitment of expatriate staff until further "
+                "notice, part of a policy to replace foreign workers with Kuwaiti nationals, the "
+                "ministry said in a statement. The {p} ministry said existing contracts would be "
+                "honoured.",
+                "health",
+                "education",
+            ),
+            (
+                "IMF reaches staff-level agreement with {p} on $1.2 billion loan review",
+                "The International Monetary Fund said it had reached a staff-level agreement with "
+                "{p} on the next review of its loan programme, which would unlock about $1.2 "
+                "billion once approved by the board. The IMF said {p} had made progress on revenue "
+                "reforms.",
+                "Sri Lanka",
+                "Pakistan",
+            ),
+        ],
+    },
+    {  # 34: labour
+        "lang": "en",
+        "kind": "british-american",
+        "label": 1,
+        "pairs": [
+            (
+                (
+                    "Nigerian labour unions organise strike over electricity privatisation",
+                    "Nigeria's main labour unions said they would organise a nationwide strike "
+                    "from Monday in protest against the privatisation of state electricity "
+                    "distribution companies and a sharp rise in tariffs.",
+                ),
+                (
+                    "Nigerian labor unions organize strike over electricity privatization - "
+                    "Reuters",
+                    "Nigeria's main labor unions said they would organize a nationwide strike "
+                    "starting Monday in protest against the privatization of state electricity "
+                    "distribution companies and a sharp rise in tariffs.",
+                ),
+            ),
+            (
+                (
+                    "Kenya's labour ministry launches programme to train health workers for jobs "
+                    "abroad",
+                    "Kenya's labour ministry launched a programme to train 10,000 nurses and care "
+                    "workers for jobs in Europe and the Gulf, in partnership with the "
+                    "International Labour Organization.",
+                ),
+                (
+                    "Kenya's labor ministry launches program to train health workers for jobs "
+                    "abroad",
+                    "Kenya's labor ministry launched a program to train 10,000 nurses and care "
+                    "workers for jobs in Europe and the Gulf, in partnership with the "
+                    "International Labour Organization.",
+                ),
+            ),
+            (
+                (
+                    "Argentine unions criticise Milei's labour reform as favouring employers",
+                    "Argentina's largest unions criticised President Javier Milei's labour reform, "
+                    "saying the changes to severance pay and collective bargaining favour "
+                    "employers, and announced a march on Congress.",
+                ),
+                (
+                    "Argentine unions criticize Milei's labor reform as favoring employers",
+                    "Argentina's largest unions criticized President Javier Milei's labor reform, "
+                    "saying changes to severance pay and collective bargaining favor employers, "
+                    "and announced a march on Congress.",
+                ),
+            ),
+            (
+                (
+                    "Filipino seafarers stranded after shipowner defaults on wages, labour centre "
+                    "says",
+                    "Twenty-two Filipino seafarers have been stranded aboard a cargo ship off the "
+                    "coast of Oman for four months without pay, a Manila-based labour centre said. "
+                    "The crew travelled from Manila in January.",
+                ),
+                (
+                    "Filipino seafarers stranded after shipowner defaults on wages, labor center "
+                    "says",
+                    "Twenty-two Filipino seafarers have been stranded on a cargo ship off Oman for "
+                    "four months without pay, a Manila-based labor center said. The crew traveled "
+                    "from Manila in January.",
+                ),
+            ),
+        ],
+    },
+    {  # 35: politics and elections
+        "lang": "ar",
+        "kind": "one-verb",
+        "label": 0,
+        "pairs": [
+            (
+                (
+                    "الكويت: تعيين أنور الصالح في منصب وزير المالية",
+                    "صدر مرسوم أميري بتعيين أنور الصالح في منصب وزير المالية في الحكومة الكويتية، "
+                    "وذلك في ظل خلافات مع مجلس الأمة حول الميزانية العامة للدولة.",
+                ),
+                (
+                    "الكويت: استقالة أنور الصالح من منصب وزير المالية",
+                    "قدم أنور الصالح استقالته من منصب وزير المالية في الحكومة الكويتية، وذلك في ظل "
+                    "خلافات مع مجلس الأمة حول الميزانية العامة للدولة.",
+                ),
+            ),
+            (
+                (
+                    "مرشح حزب العدالة والتنمية يفوز برئاسة بلدية إسطنبول",
+                    "فاز مرشح حزب العدالة والتنمية الحاكم برئاسة بلدية إسطنبول بفارق نحو 4 نقاط عن "
+                    "منافسه، وفق النتائج الأولية التي أعلنتها الهيئة العليا للانتخابات بعد فرز "
+                    "جميع الصناديق.",
+                ),
+                (
+                    "مرشح حزب العدالة والتنمية يخسر رئاسة بلدية إسطنبول",
+                    "خسر مرشح حزب العدالة والتنمية الحاكم رئاسة بلدية إسطنبول بفارق نحو 4 نقاط "
+                    "أمام منافسه، وفق النتائج الأولية التي أعلنتها الهيئة العليا للانتخابات بعد "
+                    "فرز جميع الصناديق.",
+                ),
+            ),
+            (
+                (
+                    "الجزائر: الإفراج عن الصحفي مراد بوعلام",
+                    "أفرجت السلطات الجزائرية عن الصحفي مراد بوعلام مساء الثلاثاء، بعد أن قضى 10 "
+                    "أشهر في السجن بتهمة المساس بالوحدة الوطنية، بحسب ما أفاد محاميه.",
+                ),
+                (
+                    "الجزائر: اعتقال الصحفي مراد بوعلام",
+                    "اعتقلت السلطات الجزائرية الصحفي مراد بوعلام مساء الثلاثاء، ووجهت إليه تهمة "
+                    "المساس بالوحدة الوطنية، بحسب ما أفاد محاميه.",
+                ),
+            ),
+            (
+                (
+                    "البرلمان اللبناني ينتخب رئيساً جديداً للجمهورية",
+                    "انتخب مجلس النواب اللبناني في جلسته الثانية عشرة رئيساً جديداً للجمهورية "
+                    "بأغلبية 86 صوتاً، منهياً شغوراً رئاسياً استمر أكثر من عامين.",
+                ),
+                (
+                    "البرلمان اللبناني يفشل في انتخاب رئيس جديد للجمهورية",
+                    "فشل مجلس النواب اللبناني في جلسته الثانية عشرة في انتخاب رئيس جديد للجمهورية "
+                    "بأغلبية 86 صوتاً، ممدداً شغوراً رئاسياً استمر أكثر من عامين.",
+                ),
+            ),
+        ],
+    },
+    {  # 36: politics and elections
+        "lang": "en",
+        "kind": "one-verb",
+        "label": 0,
+        "pairs": [
+            (
+                (
+                    "Omar Haddadin resigns as Jordan's prime minister",
+                    "King Abdullah accepted the resignation of Prime Minister Omar Haddadin and "
+                    "asked him to stay on in a caretaker capacity, the royal court said, days "
+                    "after parliamentary elections.",
+                ),
+                (
+                    "Omar Haddadin appointed as Jordan's prime minister",
+                    "King Abdullah appointed Omar Haddadin as prime minister and asked him to form "
+                    "a new government, the royal court said, days after parliamentary elections.",
+                ),
+            ),
+            (
+                (
+                    "Senegal's ruling coalition wins parliamentary majority",
+                    "Senegal's ruling coalition won a majority in the National Assembly, taking "
+                    "130 of 165 seats in the snap legislative election, provisional results "
+                    "showed.",
+                ),
+                (
+                    "Senegal's ruling coalition loses parliamentary majority",
+                    "Senegal's ruling coalition lost its majority in the National Assembly, taking "
+                    "only 82 of 165 seats in the snap legislative election, provisional results "
+                    "showed.",
+                ),
+            ),
+            (
+                (
+                    "Iraq imposes nationwide curfew after clashes in Baghdad",
+                    "Iraq's military imposed a nationwide curfew from 3:30 p.m. on Monday after "
+                    "supporters of a Shi'ite cleric stormed the government palace in Baghdad's "
+                    "Green Zone.",
+                ),
+                (
+                    "Iraq lifts nationwide curfew after clashes in Baghdad",
+                    "Iraq's military lifted the nationwide curfew on Tuesday after supporters of a "
+                    "Shi'ite cleric withdrew from the government palace in Baghdad's Green Zone.",
+                ),
+            ),
+            (
+                (
+                    "Libya postpones December 24 presidential election",
+                    "Libya's electoral commission postponed the presidential election scheduled "
+                    "for December 24, citing unresolved legal disputes over candidates, and "
+                    "proposed a new date a month later.",
+                ),
+                (
+                    "Libya confirms December 24 presidential election",
+                    "Libya's electoral commission confirmed that the presidential election "
+                    "scheduled for December 24 would go ahead despite unresolved legal disputes "
+                    "over candidates, and published the final list.",
+                ),
+            ),
+        ],
+    },
+    {  # 37: labour and economy
+        "lang": "en",
+        "kind": "passive",
+        "label": 1,
+        "pairs": [
+            (
+                (
+                    "South African police arrest 20 striking platinum miners",
+                    "South African police arrested 20 striking workers at a platinum mine near "
+                    "Rustenburg after they blocked the main road to the shaft, a police "
+                    "spokesperson said.",
+                ),
+                (
+                    "20 striking platinum miners arrested by South African police",
+                    "Twenty striking workers at a platinum mine near Rustenburg were arrested by "
+                    "South African police after blocking the main road to the shaft, a police "
+                    "spokesperson said.",
+                ),
+            ),
+            (
+                (
+                    "Egypt quadruples price of subsidised bread",
+                    "Egypt's government raised the price of subsidised bread fourfold to 20 "
+                    "piastres a loaf, the first increase in more than three decades, the prime "
+                    "minister said.",
+                ),
+                (
+                    "Price of subsidised bread quadrupled in Egypt",
+                    "The price of subsidised bread in Egypt has been raised fourfold to 20 "
+                    "piastres a loaf by the government, the first increase in more than three "
+                    "decades, the prime minister said.",
+                ),
+            ),
+            (
+                (
+                    "Kenya's parliament passes controversial finance bill",
+                    "Kenyan lawmakers passed the government's finance bill, which raises taxes on "
+                    "bread, fuel and mobile money transfers, despite protests outside parliament "
+                    "in Nairobi.",
+                ),
+                (
+                    "Controversial finance bill passed by Kenyan parliament",
+                    "The finance bill, which raises taxes on bread, fuel and mobile money "
+                    "transfers, was passed by Kenyan lawmakers despite protests outside parliament "
+                    "in Nairobi.",
+                ),
+            ),
+            (
+                (
+                    "Bangladesh factory owners shut 150 garment plants amid wage protests",
+                    "Factory owners in Bangladesh closed about 150 garment plants in Ashulia and "
+                    "Gazipur after workers demanding a higher minimum wage clashed with police.",
+                ),
+                (
+                    "150 garment plants shut by owners amid Bangladesh wage protests",
+                    "About 150 garment plants in Ashulia and Gazipur were closed by their owners "
+                    "after workers demanding a higher minimum wage clashed with police.",
+                ),
+            ),
+        ],
+    },
+    {  # 38: politics and defence
+        "lang": "en",
+        "kind": "british-american",
+        "label": 1,
+        "pairs": [
+            (
+                (
+                    "UK defence spending to rise to 2.5% of GDP, Starmer says",
+                    "Britain will raise defence spending to 2.5% of gross domestic product by "
+                    "2027, Prime Minister Keir Starmer said, funding the increase by cutting the "
+                    "overseas aid budget.",
+                ),
+                (
+                    "UK defense spending to rise to 2.5% of GDP, Starmer says | AP News",
+                    "Britain will raise defense spending to 2.5% of gross domestic product by "
+                    "2027, Prime Minister Keir Starmer said, paying for the increase by cutting "
+                    "the overseas aid budget.",
+                ),
+            ),
+            (
+                (
+                    "Opposition criticises Egypt's programme to privatise state firms",
+                    "Opposition parties in Egypt criticised the government's programme to sell "
+                    "stakes in 35 state-owned companies, saying privatisation in a time of crisis "
+                    "would favour Gulf investors.",
+                ),
+                (
+                    "Opposition criticizes Egypt's program to privatize state firms",
+                    "Opposition parties in Egypt criticized the government's program to sell "
+                    "stakes in 35 state-owned companies, saying privatization during a crisis "
+                    "would favor Gulf investors.",
+                ),
+            ),
+            (
+                (
+                    "Senegal's new president vows to reorganise defence forces",
+                    "Senegal's President Bassirou Diomaye Faye pledged to reorganise the defence "
+                    "and security forces and to analyse the country's military cooperation "
+                    "agreements, in a speech marking independence day.",
+                ),
+                (
+                    "Senegal's new president vows to reorganize defense forces",
+                    "Senegal's President Bassirou Diomaye Faye pledged to reorganize the defense "
+                    "and security forces and to analyze the country's military cooperation "
+                    "agreements, in a speech marking independence day.",
+                ),
+            ),
+        ],
+    },
+    {  # 39: protests and rights
+        "lang": "en",
+        "kind": "synonyms",
+        "label": 1,
+        "pairs": [
+            (
+                (
+                    "Police fire tear gas at Nairobi protest",
+                    "Kenyan police fired tear gas at hundreds of people protesting against new "
+                    "taxes in central Nairobi.",
+                ),
+                (
+                    "Kenyan police teargas demonstrators in capital",
+                    "Officers used teargas on Tuesday to disperse a demonstration against the "
+                    "finance bill in Kenya's capital.",
+                ),
+            ),
+            (
+                (
+                    "Five killed in Bangladesh protest clashes",
+                    "At least five people were killed when student protesters clashed with police "
+                    "and ruling party supporters in Dhaka.",
+                ),
+                (
+                    "Bangladesh: 5 dead as demonstrators battle police",
+                    "Clashes between police and students demonstrating over job quotas left at "
+                    "least five dead in the Bangladeshi capital.",
+                ),
+            ),
+            (
+                (
+                    "Iranian rapper jailed over protest songs",
+                    "An Iranian court sentenced a rapper to six years in prison over songs "
+                    "supporting the women-led protest movement.",
+                ),
+                (
+                    "Iran imprisons rapper for songs backing demonstrations",
+                    "A rapper in Iran was given a six-year jail term for music that backed the "
+                    "2022 demonstrations.",
+                ),
+            ),
+            (
+                (
+                    "Georgians protest against 'foreign agents' law",
+                    "Thousands of Georgians protested outside parliament in Tbilisi against a bill "
+                    "critics liken to Russian legislation on foreign agents.",
+                ),
+                (
+                    "Tbilisi crowds rally against foreign influence bill",
+                    "Thousands rallied in the Georgian capital against a draft law that opponents "
+                    "say mirrors a Kremlin-style foreign agents act.",
+                ),
+            ),
+        ],
+    },
+    {  # 40: politics, courts, women's rights and secularism
+        "lang": "en",
+        "kind": "passive",
+        "label": 1,
+        "pairs": [
+            (
+                (
+                    "Turkish court jails Istanbul mayor pending trial",
+                    "A Turkish court ordered Istanbul's mayor to be jailed pending trial on "
+                    "corruption charges, a move that sparked the largest street protests in the "
+                    "country in a decade.",
+                ),
+                (
+                    "Istanbul mayor jailed pending trial by Turkish court",
+                    "Istanbul's mayor was ordered jailed pending trial on corruption charges by a "
+                    "Turkish court, a move that sparked the largest street protests in the country "
+                    "in a decade.",
+                ),
+            ),
+            (
+                (
+                    "French lawmakers enshrine abortion right in constitution",
+                    "French lawmakers voted 780 to 72 to enshrine the right to abortion in the "
+                    "constitution, making France the first country to explicitly guarantee it.",
+                ),
+                (
+                    "Abortion right enshrined in French constitution by lawmakers",
+                    "The right to abortion was enshrined in France's constitution by lawmakers in "
+                    "a 780-72 vote, making it the first country to explicitly guarantee it.",
+                ),
+            ),
+            (
+                (
+                    "Senegal's Constitutional Council overturns election delay",
+                    "Senegal's Constitutional Council overturned a parliamentary vote to postpone "
+                    "the presidential election to December, ruling the delay unconstitutional.",
+                ),
+                (
+                    "Election delay overturned by Senegal's Constitutional Council",
+                    "A parliamentary vote to postpone Senegal's presidential election to December "
+                    "was overturned by the Constitutional Council, which ruled the delay "
+                    "unconstitutional.",
+                ),
+            ),
+            (
+                (
+                    "Indian court upholds ban on hijab in Karnataka classrooms",
+                    "The Karnataka High Court upheld a state ban on wearing the hijab in "
+                    "classrooms, ruling that it is not an essential practice of Islam.",
+                ),
+                (
+                    "Ban on hijab in Karnataka classrooms upheld by Indian court",
+                    "A state ban on wearing the hijab in classrooms was upheld by the Karnataka "
+                    "High Court, which ruled that it is not an essential practice of Islam.",
+                ),
+            ),
+        ],
+    },
+    {  # 41: Europe and the Caribbean
+        "lang": "en",
+        "kind": "accented",
+        "label": 1,
+        "pairs": [
+            (
+                (
+                    "Zürich voters back one of world's highest minimum wages",
+                    "Voters in the city of Zürich approved a minimum wage of 23.90 Swiss francs an "
+                    "hour in a referendum on Sunday, with 69% in favour, making it one of the "
+                    "highest in the world.",
+                ),
+                (
+                    "Zurich voters back one of world's highest minimum wages",
+                    "Voters in the city of Zurich approved a minimum wage of 23.90 Swiss francs an "
+                    "hour in a referendum on Sunday, with 69% in favour - one of the highest in "
+                    "the world.",
+                ),
+            ),
+            (
+                (
+                    "Gdańsk shipyard workers protest over unpaid wages",
+                    "Several hundred workers at the Gdańsk shipyard, birthplace of the Solidarity "
+                    "movement, marched to the regional governor's office demanding two months of "
+                    "unpaid wages, union leaders said.",
+                ),
+                (
+                    "Gdansk shipyard workers protest over unpaid wages",
+                    "Several hundred workers at the Gdansk shipyard - birthplace of the Solidarity "
+                    "movement - marched to the regional governor's office demanding two months of "
+                    "unpaid wages, union leaders said.",
+                ),
+            ),
+            (
+                (
+                    "Düsseldorf court acquits climate activist Lena Müller",
+                    "A court in Düsseldorf acquitted climate activist Lena Müller of trespass over "
+                    "a protest at the Garzweiler coal mine, ruling that her actions were covered "
+                    "by the right to demonstrate.",
+                ),
+                (
+                    "Duesseldorf court acquits climate activist Lena Mueller",
+                    "A court in Duesseldorf acquitted climate activist Lena Mueller of trespass "
+                    "over a protest at the Garzweiler coal mine, ruling her actions were covered "
+                    "by the right to demonstrate.",
+                ),
+            ),
+            (
+                (
+                    "Curaçao votes in snap parliamentary election",
+                    "Voters in Curaçao, a self-governing island in the Kingdom of the Netherlands, "
+                    "cast ballots in a snap parliamentary election called after the coalition "
+                    "government lost its majority in the Staten.",
+                ),
+                (
+                    "Curacao votes in snap parliamentary election",
+                    "Voters in Curacao, a self-governing island within the Kingdom of the "
+                    "Netherlands, cast ballots in a snap parliamentary election called after the "
+                    "coalition government lost its majority in the Staten.",
+                ),
+            ),
+        ],
+    },
+    {  # 42: women's rights, protests and diplomacy
+        "lang": "ar",
+        "kind": "one-party",
+        "label": 0,
+        "pairs": [
+            (
+                "النيابة المصرية تقرر حبس الناشطة {p} 15 يوماً على ذمة التحقيق",
+                "قررت نيابة أمن الدولة العليا في مصر حبس الناشطة النسوية {p} 15 يوماً على ذمة "
+                "التحقيق، بتهمة نشر أخبار كاذبة والانضمام إلى جماعة محظورة. وقالت منظمات حقوقية إن "
+                "{p} اعتقلت من منزلها في القاهرة فجر الاثنين.",
+                "سارة عبد الحميد",
+                "نهى فاروق",
+            ),
+            (
+                "مسيرة احتجاجية في {p} للمطالبة بمستشفى جامعي وفرص عمل",
+                "خرج آلاف من سكان {p} في مسيرة احتجاجية يوم الأحد للمطالبة بإنشاء مستشفى جامعي "
+                "وتوفير فرص عمل للشباب، ورفع المشاركون شعارات تندد بالتهميش. وقالت السلطات المحلية "
+                "في {p} إن المسيرة مرت دون تسجيل أي حوادث.",
+                "الحسيمة",
+                "جرادة",
+            ),
+            (
+                "{p} تطالب بمنع تزويج القاصرات في مدونة الأسرة الجديدة",
+                "طالبت {p} بمنع تزويج القاصرات بشكل نهائي في مشروع مدونة الأسرة الجديدة، وبإقرار "
+                "المساواة في الإرث بين النساء والرجال. وقدمت {p} مذكرة تضم 40 مقترحاً إلى الهيئة "
+                "المكلفة بمراجعة المدونة.",
+                "الجمعية الديمقراطية لنساء المغرب",
+                "فيدرالية رابطة حقوق النساء",
+            ),
+            (
+                "الجزائر تستدعي سفيرها لدى {p} للتشاور",
+                "أعلنت وزارة الخارجية الجزائرية استدعاء سفيرها لدى {p} للتشاور بأثر فوري، احتجاجاً "
+                "على ما وصفته بتصريحات عدائية صدرت عن مسؤولين حكوميين في {p}. وأكد البيان أن "
+                "الجزائر تحتفظ بحقها في اتخاذ إجراءات أخرى.",
+                "فرنسا",
+                "إسبانيا",
+            ),
+        ],
+    },
+    {  # 43: courts, women's rights, protests and secularism
+        "lang": "ar",
+        "kind": "one-verb",
+        "label": 0,
+        "pairs": [
+            (
+                (
+                    "محكمة تونسية تدين المحامية سنية الدريدي بتهمة نشر أخبار زائفة",
+                    "قضت المحكمة الابتدائية بتونس بسجن المحامية سنية الدريدي عاماً واحداً بتهمة "
+                    "نشر أخبار زائفة بموجب المرسوم 54، على خلفية تصريحات إذاعية انتقدت فيها "
+                    "الأوضاع في البلاد.",
+                ),
+                (
+                    "محكمة تونسية تبرئ المحامية سنية الدريدي من تهمة نشر أخبار زائفة",
+                    "قضت المحكمة الابتدائية بتونس ببراءة المحامية سنية الدريدي من تهمة نشر أخبار "
+                    "زائفة بموجب المرسوم 54، على خلفية تصريحات إذاعية انتقدت فيها الأوضاع في "
+                    "البلاد.",
+                ),
+            ),
+            (
+                (
+                    "هيئة الانتخابات في تونس تفتح باب الترشح للانتخابات البلدية",
+                    "فتحت الهيئة العليا المستقلة للانتخابات في تونس باب الترشح للانتخابات البلدية، "
+                    "على أن تستمر فترة قبول الملفات 7 أيام، وسط دعوات من أحزاب المعارضة إلى "
+                    "المقاطعة.",
+                ),
+                (
+                    "هيئة الانتخابات في تونس تغلق باب الترشح للانتخابات البلدية",
+                    "أغلقت الهيئة العليا المستقلة للانتخابات في تونس باب الترشح للانتخابات البلدية "
+                    "بعد فترة قبول ملفات دامت 7 أيام، وسط دعوات من أحزاب المعارضة إلى المقاطعة.",
+                ),
+            ),
+            (
+                (
+                    "مجلس النواب العراقي يقر تعديل قانون الأحوال الشخصية",
+                    "أقر مجلس النواب العراقي تعديل قانون الأحوال الشخصية الذي يتيح للمواطنين "
+                    "اختيار المذهب الذي تخضع له شؤون الأسرة، رغم اعتراض منظمات نسوية حذرت من أنه "
+                    "يفتح الباب أمام تزويج القاصرات.",
+                ),
+                (
+                    "مجلس النواب العراقي يرفض تعديل قانون الأحوال الشخصية",
+                    "رفض مجلس النواب العراقي تعديل قانون الأحوال الشخصية الذي يتيح للمواطنين "
+                    "اختيار المذهب الذي تخضع له شؤون الأسرة، بعد اعتراض منظمات نسوية حذرت من أنه "
+                    "يفتح الباب أمام تزويج القاصرات.",
+                ),
+            ),
+            (
+                (
+                    "الأساتذة المتعاقدون في المغرب يبدأون اعتصاماً مفتوحاً أمام البرلمان",
+                    "بدأ مئات الأساتذة المتعاقدين اعتصاماً مفتوحاً أمام مقر البرلمان في الرباط "
+                    "للمطالبة بإدماجهم في الوظيفة العمومية، وسط انتشار أمني كثيف.",
+                ),
+                (
+                    "الأساتذة المتعاقدون في المغرب يعلقون اعتصامهم المفتوح أمام البرلمان",
+                    "علق مئات الأساتذة المتعاقدين اعتصامهم المفتوح أمام مقر البرلمان في الرباط بعد "
+                    "وعود حكومية بإدماجهم في الوظيفة العمومية، وسط انتشار أمني كثيف.",
+                ),
+            ),
+            (
+                (
+                    "مجلس الدولة الفرنسي يؤيد حظر العباءة في المدارس الحكومية",
+                    "رفض مجلس الدولة الفرنسي، أعلى محكمة إدارية في البلاد، طلباً لتعليق قرار حظر "
+                    "ارتداء العباءة في المدارس الحكومية، معتبراً أنه لا يمس بشكل خطير بالحريات "
+                    "الأساسية.",
+                ),
+                (
+                    "مجلس الدولة الفرنسي يعلق حظر العباءة في المدارس الحكومية",
+                    "قبل مجلس الدولة الفرنسي، أعلى محكمة إدارية في البلاد، طلباً لتعليق قرار حظر "
+                    "ارتداء العباءة في المدارس الحكومية، معتبراً أنه يمس بشكل خطير بالحريات "
+                    "الأساسية.",
+                ),
+            ),
+        ],
+    },
+    {  # 44: protests, courts, women's rights and elections
+        "lang": "ar",
+        "kind": "synonyms",
+        "label": 1,
+        "pairs": [
+            (
+                (
+                    "مقتل 3 متظاهرين في الخرطوم",
+                    "قتل 3 متظاهرين برصاص قوات الأمن خلال احتجاجات في الخرطوم، بحسب لجنة أطباء "
+                    "السودان المركزية.",
+                ),
+                (
+                    "مصرع 3 محتجين بالرصاص في العاصمة السودانية",
+                    "أعلنت لجنة الأطباء السودانية وفاة 3 محتجين بالرصاص الحي خلال تظاهرات في "
+                    "العاصمة.",
+                ),
+            ),
+            (
+                (
+                    "تظاهرة نسائية في تونس للمطالبة بالمساواة",
+                    "تظاهرت مئات النساء في شارع الحبيب بورقيبة بتونس للمطالبة بالمساواة في الإرث "
+                    "ووقف العنف.",
+                ),
+                (
+                    "مسيرة في تونس دفاعاً عن حقوق النساء",
+                    "شاركت مئات التونسيات في مسيرة وسط العاصمة دفاعاً عن المساواة في الميراث "
+                    "ومناهضة العنف ضد المرأة.",
+                ),
+            ),
+            (
+                (
+                    "سجن صحفي مغربي 3 سنوات",
+                    "قضت محكمة في الدار البيضاء بسجن صحفي مغربي 3 سنوات بتهمة التشهير بمسؤول "
+                    "حكومي.",
+                ),
+                (
+                    "الحكم بحبس صحفي مغربي 3 أعوام",
+                    "أصدرت محكمة الدار البيضاء حكماً بحبس صحفي 3 أعوام في قضية تشهير رفعها وزير "
+                    "ضده.",
+                ),
+            ),
+            (
+                (
+                    "الحكومة العراقية تعلن عطلة رسمية الأحد",
+                    "أعلنت الحكومة العراقية يوم الأحد عطلة رسمية في جميع المؤسسات بمناسبة إجراء "
+                    "الانتخابات المحلية.",
+                ),
+                (
+                    "مجلس الوزراء العراقي يقرر تعطيل الدوام الأحد",
+                    "قرر مجلس الوزراء في العراق تعطيل الدوام الرسمي يوم الأحد لتسهيل مشاركة "
+                    "المواطنين في الاقتراع.",
+                ),
+            ),
+        ],
+    },
+    {  # 45: women's rights, economy and courts
+        "lang": "en",
+        "kind": "british-american",
+        "label": 1,
+        "pairs": [
+            (
+                (
+                    "Women's rights organisations in Morocco criticise draft family code",
+                    "A coalition of women's rights organisations criticised the proposed revisions "
+                    "to Morocco's family code, saying they did not go far enough on inheritance "
+                    "and were unfavourable to divorced mothers.",
+                ),
+                (
+                    "Women's rights organizations in Morocco criticize draft family code",
+                    "A coalition of women's rights organizations criticized the proposed revisions "
+                    "to Morocco's family code, saying they did not go far enough on inheritance "
+                    "and were unfavorable to divorced mothers.",
+                ),
+            ),
+            (
+                (
+                    "Pakistan's privatisation programme stalls as PIA sale draws a single bid",
+                    "Pakistan's privatisation programme suffered a setback after the sale of a 60% "
+                    "stake in Pakistan International Airlines drew only one bid, well below the "
+                    "government's minimum price, the privatisation ministry said.",
+                ),
+                (
+                    "Pakistan's privatization program stalls as PIA sale draws single bid - "
+                    "Reuters",
+                    "Pakistan's privatization program suffered a setback after the sale of a 60% "
+                    "stake in Pakistan International Airlines drew only one bid, far below the "
+                    "government's minimum price, the privatization ministry said.",
+                ),
+            ),
+            (
+                (
+                    "Brazil's top court rules in favour of indigenous groups in land case",
+                    "Brazil's Supreme Court ruled in favour of indigenous groups, rejecting the "
+                    "argument that they can only claim land they occupied in 1988 and setting a "
+                    "precedent for hundreds of pending cases across the centre-west.",
+                ),
+                (
+                    "Brazil's top court rules in favor of indigenous groups in land case",
+                    "Brazil's Supreme Court ruled in favor of indigenous groups, rejecting the "
+                    "argument that they can claim only land they occupied in 1988 and setting a "
+                    "precedent for hundreds of pending cases across the center-west.",
+                ),
+            ),
+        ],
+    },
+    {  # 46: courts, rights, protests and secularism
+        "lang": "en",
+        "kind": "one-verb",
+        "label": 0,
+        "pairs": [
+            (
+                (
+                    "Turkey detains head of Istanbul Bar Association",
+                    "Turkish authorities detained the head of the Istanbul Bar Association on "
+                    "Tuesday over a statement the bar issued about the killing of two journalists "
+                    "in Syria, his lawyer said.",
+                ),
+                (
+                    "Turkey releases head of Istanbul Bar Association",
+                    "Turkish authorities released the head of the Istanbul Bar Association on "
+                    "Tuesday, three days after he was detained over a statement the bar issued "
+                    "about the killing of two journalists in Syria, his lawyer said.",
+                ),
+            ),
+            (
+                (
+                    "Polish lawmakers reject bill to decriminalise abortion assistance",
+                    "Poland's lower house of parliament rejected by 218 votes to 215 a bill that "
+                    "would have decriminalised helping a woman terminate a pregnancy, in a setback "
+                    "for the ruling coalition.",
+                ),
+                (
+                    "Polish lawmakers approve bill to decriminalise abortion assistance",
+                    "Poland's lower house of parliament approved by 218 votes to 215 a bill that "
+                    "would decriminalise helping a woman terminate a pregnancy, in a win for the "
+                    "ruling coalition.",
+                ),
+            ),
+            (
+                (
+                    "Kenyan police ban protests in central Nairobi",
+                    "Kenyan police banned demonstrations in Nairobi's central business district "
+                    "until further notice, citing the infiltration of anti-government protests by "
+                    "criminal gangs.",
+                ),
+                (
+                    "Kenyan police lift ban on protests in central Nairobi",
+                    "Kenyan police lifted a ban on demonstrations in Nairobi's central business "
+                    "district, weeks after citing the infiltration of anti-government protests by "
+                    "criminal gangs.",
+                ),
+            ),
+            (
+                (
+                    "Uber loses UK Supreme Court battle over drivers' rights",
+                    "Britain's Supreme Court ruled against Uber, finding that its drivers are "
+                    "workers entitled to the minimum wage and holiday pay rather than "
+                    "self-employed contractors.",
+                ),
+                (
+                    "Uber wins UK Supreme Court battle over drivers' rights",
+                    "Britain's Supreme Court ruled in favour of Uber, finding that its drivers are "
+                    "self-employed contractors rather than workers entitled to the minimum wage "
+                    "and holiday pay.",
+                ),
+            ),
+            (
+                (
+                    "Quebec appeals court upholds secularism law",
+                    "Quebec's Court of Appeal upheld most of the province's secularism law, which "
+                    "bans some public employees from wearing religious symbols at work, rejecting "
+                    "a challenge by teachers' unions and civil liberties groups.",
+                ),
+                (
+                    "Quebec appeals court strikes down secularism law",
+                    "Quebec's Court of Appeal struck down most of the province's secularism law, "
+                    "which bans some public employees from wearing religious symbols at work, "
+                    "accepting a challenge by teachers' unions and civil liberties groups.",
+                ),
+            ),
+        ],
+    },
+    {  # 47: women's rights, protests and elections
+        "lang": "en",
+        "kind": "one-party",
+        "label": 0,
+        "pairs": [
+            (
+                "Iranian women's rights activist {p} sentenced to six years",
+                "A Revolutionary Court in Tehran sentenced women's rights activist {p} to six "
+                "years in prison for 'propaganda against the state' and 'collusion against "
+                "national security', her lawyer said. {p} was arrested during protests against "
+                "mandatory hijab rules.",
+                "Nasrin Karimi",
+                "Leila Ahmadi",
+            ),
+            (
+                "Tens of thousands march in {p} against French pension reform",
+                "Tens of thousands of people marched in {p} on Thursday in the latest day of "
+                "action against the government's plan to raise the retirement age to 64, according "
+                "to the unions. Police in {p} fired tear gas at a group of masked protesters near "
+                "the city centre.",
+                "Marseille",
+                "Lyon",
+            ),
+            (
+                "Nigeria's {p} rejects presidential election result, heads to tribunal",
+                "Nigeria's {p} rejected the results of the presidential election announced by the "
+                "electoral commission and said it would challenge them at the election tribunal, "
+                "alleging widespread rigging. The {p} said its agents had been barred from several "
+                "collation centres.",
+                "Labour Party",
+                "Peoples Democratic Party",
+            ),
+            (
+                "{p} recalls ambassador from Venezuela over disputed election",
+                "{p} recalled its ambassador from Caracas for consultations after Venezuela's "
+                "electoral council declared President Nicolas Maduro the winner of the disputed "
+                "vote, the foreign ministry said. {p} called for a full, independent count of the "
+                "tally sheets.",
+                "Chile",
+                "Peru",
+            ),
+        ],
+    },
+]
+
 AR_PREFIXES = ["عاجل: ", "عاجل | ", "بالفيديو: ", "خاص: ", "تحديث: ", "شاهد: "]
 EN_PREFIXES = ["Breaking: ", "BREAKING - ", "Update: ", "UPDATE 1-", "Watch: ", "Exclusive: "]
 AR_SUFFIXES = [" - وكالة الأنباء", " | الجزيرة نت", " - فرانس 24", " | العربي الجديد"]
@@ -1243,6 +2650,34 @@ def first_sentence(text: str) -> str:
         if mark in text:
             return text.split(mark)[0] + "."
     return text
+
+
+def new_pairs(start: int) -> list[dict]:
+    """The NEW_FAMILIES pairs: family numbers go on after FAMILIES', ids after build()'s."""
+    out: list[dict] = []
+    for offset, family in enumerate(NEW_FAMILIES):
+        family_no = len(FAMILIES) + offset
+        for pair in family["pairs"]:
+            if family["kind"] == "one-party":
+                title, summary, party_a, party_b = pair
+                assert "{p}" in title and "{p}" in summary and party_a != party_b
+                a = (title.format(p=party_a), summary.format(p=party_a))
+                b = (title.format(p=party_b), summary.format(p=party_b))
+            else:
+                a, b = pair
+            out.append(
+                {
+                    "id": f"{family['lang']}-{family_no:02d}-{start + len(out):04d}",
+                    "lang": family["lang"],
+                    "family": family_no,
+                    "split": "heldout" if family_no % 3 == 2 else "tune",
+                    "label": family["label"],
+                    "kind": family["kind"],
+                    "a": {"title": a[0], "summary": a[1]},
+                    "b": {"title": b[0], "summary": b[1]},
+                }
+            )
+    return out
 
 
 def build() -> list[dict]:
@@ -1335,7 +2770,9 @@ def build() -> list[dict]:
     negatives = [p for p in pairs if p["label"] == 0]
     positives = [p for p in pairs if p["label"] == 1]
     kept = sorted(rng.sample(range(len(positives)), len(negatives)))
-    return sorted(negatives + [positives[i] for i in kept], key=lambda p: p["id"])
+    balanced = sorted(negatives + [positives[i] for i in kept], key=lambda p: p["id"])
+    # the pairs written later, appended (they use no randomness, so the above is unchanged)
+    return balanced + new_pairs(len(pairs))
 
 
 def main() -> None:
