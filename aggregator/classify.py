@@ -6,10 +6,11 @@ without diacritics, tatweel or hamza matches text that has them, and the reverse
 
 Word boundaries: a keyword matches whole normalized words only ("strike" does not match
 "strikes"; a phrase must appear as consecutive words). Arabic words take clitic prefixes,
-so a keyword whose first word is Arabic also matches with the conjunctions/prepositions
-و ف ب ل ك in front, with or without the article ال (و، بال، وال، كال ...), and in the
-ل + ال contraction لل; a keyword written with ال also matches without it. Suffixes
-(pronouns, plurals) are not stripped: write those forms as extra keywords.
+so a keyword whose first word is Arabic also matches in every spelling
+``aggregator.text.words`` allows: a conjunction (و ف), then a preposition (ب ك ل), then
+the article (ال, with ل + ال written لل); a keyword written with ال also matches without
+it. Search expands a query word the same way. Suffixes (pronouns, plurals) are not
+stripped: write those forms as extra keywords.
 
 A rule with ``any`` matches when one of those keywords occurs, with ``all`` when every one
 occurs, with both when both hold; a rule with neither matches nothing. Rules run in order;
@@ -23,15 +24,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from aggregator.dedupe import html_to_text, normalize_text
 from aggregator.models import ParsedItem, Rule
+from aggregator.text import clitic_pattern, html_to_text, keyword_base, normalize_text
+from aggregator.text.words import is_arabic
 
 __all__ = ["CompiledRule", "classify", "compile_rules", "item_text", "keyword_pattern"]
 
-_ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
-# Clitics in front of an Arabic word: و/ف (and), ب (with), ل (for), ك (like), each
-# optionally followed by the article; or the ل + ال contraction لل (optionally after و/ف).
-_ARABIC_PREFIX = "(?:[وف]?لل|[وفبلك]?(?:ال)?)"
+_CLITICS = clitic_pattern()
 
 
 @dataclass(frozen=True)
@@ -53,10 +52,8 @@ def _keyword_regex(keyword: str) -> str | None:
     if not words:
         return None
     first = words[0]
-    if _ARABIC_LETTER.match(first):
-        stem = first[2:] if first.startswith("ال") and len(first) > 4 else first
-        words[0] = _ARABIC_PREFIX + re.escape(stem)
-        body = " ".join([words[0], *map(re.escape, words[1:])])
+    if is_arabic(first):
+        body = " ".join([_CLITICS + re.escape(keyword_base(first)), *map(re.escape, words[1:])])
     else:
         body = " ".join(map(re.escape, words))
     # Normalized text is single-spaced, so spaces are the only word boundaries.

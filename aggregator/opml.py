@@ -38,9 +38,10 @@ from urllib.parse import unquote, urlsplit
 
 from aggregator.config import load_settings, parse_duration
 from aggregator.config_edit import NewCategory, NewSource, add_to_config
-from aggregator.dedupe import canonical_url, normalize_text
+from aggregator.dedupe import canonical_url
 from aggregator.errors import AggregatorError
 from aggregator.models import Settings
+from aggregator.text import normalize_text
 
 __all__ = ["Folder", "ImportPlan", "OpmlFeed", "import_opml", "plan_import", "read_opml", "slugify"]
 

@@ -22,16 +22,9 @@ import signal
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from datetime import UTC, datetime
 
 from aggregator.classify import classify
-from aggregator.dedupe import (
-    content_hash,
-    identity_keys,
-    search_text,
-    story_horizon,
-    story_signature,
-)
+from aggregator.dedupe import content_hash, identity_keys, search_text, story_signature
 from aggregator.models import Candidate, ParsedFeed, ParsedItem, Settings, Source
 from aggregator.parse import parse_feed
 
@@ -53,8 +46,7 @@ def decide(
     """What dedupe and classify make of one parsed item from ``source``.
 
     The story signature (near-duplicate layer) is computed here, in the workers, because
-    it is the costly part of deciding; ``dedupe: {enabled: false}`` skips it, and so does
-    an item published before ``dedupe.story_horizon`` (the store indexes nothing else). An item
+    it is the costly part of deciding; ``dedupe: {enabled: false}`` skips it. An item
     ``known`` (first identity key -> content hash, from ``Store.known_content``) to be
     stored already from this source with the same content is only marked ``unchanged``,
     with no categories, signature or search text: the store skips it, and a changed feed
@@ -66,9 +58,7 @@ def decide(
             item=item, keys=keys, categories=frozenset(), digest=digest, unchanged=True
         )
     categories, dropped = classify(item, source.categories, settings.rules)
-    horizon = story_horizon(datetime.now(UTC), settings.dedupe.window)
-    recent = item.published is None or item.published >= horizon  # undated: stored as now
-    wanted = settings.dedupe.enabled and not dropped and recent
+    wanted = settings.dedupe.enabled and not dropped
     return Candidate(
         item=item,
         keys=keys,

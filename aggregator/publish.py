@@ -18,7 +18,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
@@ -31,6 +30,7 @@ from feedgen.util import xml_elem
 from aggregator import __version__
 from aggregator.errors import AggregatorError
 from aggregator.models import Category, Settings, Source, StoredItem
+from aggregator.text import html_to_text
 
 FEED_FORMATS: dict[str, str] = {
     "rss": "application/rss+xml; charset=utf-8",
@@ -128,26 +128,6 @@ def _is_arabic(language: str) -> bool:
     return language.strip().lower().startswith("ar")
 
 
-class _TextExtractor(HTMLParser):
-    """Collects the text of an HTML fragment, for titles and plain-text summaries."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def _plain_text(fragment: str) -> str:
-    if not fragment:
-        return ""
-    extractor = _TextExtractor()
-    extractor.feed(fragment)
-    extractor.close()
-    return " ".join("".join(extractor.parts).split())
-
-
 def _shorten(text: str, limit: int = TITLE_FALLBACK_CHARS) -> str:
     if len(text) <= limit:
         return text
@@ -184,7 +164,7 @@ def _title(item: StoredItem) -> str:
     title = " ".join(_clean(item.title).split())
     if title:
         return title
-    text = _plain_text(_clean(item.content_html or item.summary_html))
+    text = html_to_text(_clean(item.content_html or item.summary_html))
     # Text may spell out markup ("<script>" written as text); readers render titles as
     # HTML, so a title made from text drops anything shaped like a tag.
     text = " ".join(_TAG_SHAPED.sub(" ", text).split())
@@ -241,7 +221,7 @@ def _prepare(settings: Settings, item: StoredItem) -> _Entry:
         body_html=body,
         summary_html=summary if content and summary else "",
         # Plain text, like titles: some readers render it as HTML.
-        summary_text=_TAG_SHAPED.sub("", _plain_text(summary)) if content and summary else "",
+        summary_text=_TAG_SHAPED.sub("", html_to_text(summary)) if content and summary else "",
     )
 
 
@@ -698,7 +678,7 @@ def _alternates(settings: Settings, feeds: Sequence[Category | None], prefix: st
 
 
 def _excerpt(item: StoredItem) -> str:
-    text = _plain_text(_clean(item.summary_html or item.content_html))
+    text = html_to_text(_clean(item.summary_html or item.content_html))
     return _shorten(text, EXCERPT_CHARS) if text and text != _title(item) else ""
 
 

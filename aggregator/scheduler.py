@@ -35,7 +35,6 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from aggregator import pipeline
 from aggregator.config import load_settings
-from aggregator.dedupe import story_horizon
 from aggregator.errors import AggregatorError, ConfigError
 from aggregator.fetch import Fetcher, new_event_loop
 from aggregator.metrics import Metrics
@@ -221,7 +220,6 @@ class Poller:
                 settings.site.max_items,
                 [c.name for c in settings.categories],
             )
-            self.store.prune_story_index(story_horizon(pipeline.utcnow(), settings.dedupe.window))
             self.store.checkpoint()
         except AggregatorError as e:
             log.error("maintenance failed: %s", e.message)

@@ -28,7 +28,7 @@ import sqlite3
 import time
 import uuid
 import zlib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -40,15 +40,16 @@ import sqlite_utils
 from aggregator.dedupe import (
     MIN_SHARED_BANDS,
     content_hash,
-    normalize_text,
     search_text,
     story_keys_of,
+    story_signature,
 )
 from aggregator.errors import AggregatorError, StorageError
 from aggregator.models import (
     Candidate,
     MergedStory,
     Output,
+    ParsedItem,
     RelatedItem,
     SaveResult,
     Source,
@@ -62,15 +63,16 @@ from aggregator.models import (
     StorySignature,
     Validators,
 )
+from aggregator.text import clitic_forms, normalize_text
 
 # 2: full-text search (search_docs, items_fts), backfilled on open;
-# 3: slim story index (story_words, story_keys), rebuilt from schema 2's on open
-SCHEMA_VERSION = 3
+# 3: slim story index (story_words, story_keys), rebuilt from schema 2's on open;
+# 4: the story index covers every stored item, ordered by publication time (story_n), with
+#    the words and keys of aggregator.text: rebuilt from the items on open
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 15_000
-# A story key shared by more items than this is ignored when looking for a new item's peers
-# (see Store._match_story): a story with more outlets than this in the dedupe window
-# stops gaining members through that key.
-HUB_KEY = 200
+# story_n: items published in the same second get consecutive numbers within the second.
+_N_PER_SECOND = 1 << 16
 # Queued search texts are indexed in batches of this many: one FTS5 transaction per poll
 # source would spend most of a first poll merging segments, and one for a whole first poll
 # builds the index in memory (200 MB at 47,000 items).
@@ -149,23 +151,26 @@ CREATE TABLE IF NOT EXISTS story_members (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS story_members_story ON story_members(story_id);
 CREATE INDEX IF NOT EXISTS story_members_at ON story_members(at);
--- LSH band keys and compared words of recent items only (pruned past the dedupe window),
--- so finding a new item's candidates is a few index look-ups however large the store.
--- Kept small on purpose (schema 3): a first poll writes some 30 keys per item, at random
--- places of the key index, and a wide row (text ids and dates) made that index the
--- biggest and slowest part of the database. Keys refer to the words' integer n.
+"""
+# Near-duplicate stories' index: each item's compared words and its LSH band keys, kept as
+# long as the item (retention prunes both). ``n`` orders items by publication time (see
+# ``story_n``), so the items within a window of one date are one index range of every
+# band key, however long the store keeps its items. Kept small on purpose: an item writes
+# a dozen keys at random places of the key index.
+STORY_DDL = """
 CREATE TABLE IF NOT EXISTS story_words (
-    n INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY,         -- arrival order: words are appended, never moved
+    n INTEGER NOT NULL UNIQUE,      -- story_n(published): publication time, then arrival
     item_id TEXT NOT NULL UNIQUE,
-    published TEXT NOT NULL,
     features BLOB NOT NULL          -- dedupe.StoryText.encode(), zlib-compressed
 );
-CREATE INDEX IF NOT EXISTS story_words_published ON story_words(published);
 CREATE TABLE IF NOT EXISTS story_keys (
     band INTEGER NOT NULL,
     n INTEGER NOT NULL,
     PRIMARY KEY (band, n)
 ) WITHOUT ROWID;
+"""
+DDL += STORY_DDL + """
 CREATE TABLE IF NOT EXISTS polls (
     id INTEGER PRIMARY KEY,
     source_url TEXT NOT NULL,
@@ -179,7 +184,7 @@ CREATE TABLE IF NOT EXISTS polls (
 CREATE INDEX IF NOT EXISTS polls_source ON polls(source_url, at);
 -- Full-text search. FTS5 rows are keyed by search_docs.id, an INTEGER PRIMARY KEY (stable
 -- across VACUUM, unlike the implicit rowid of items); the indexed text is already
--- normalized (dedupe.normalize_text), and queries are normalized the same way.
+-- normalized (aggregator.text.normalize_text), and queries are normalized the same way.
 CREATE TABLE IF NOT EXISTS search_docs (
     id INTEGER PRIMARY KEY,
     item_id TEXT NOT NULL UNIQUE
@@ -219,6 +224,12 @@ def from_text(text: str | None) -> datetime | None:
         raise ValueError(f"not a stored time: {text!r}")
     # fromisoformat, not strptime: the same result at a twentieth of the cost.
     return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
+
+
+def story_n(published: datetime) -> int:
+    """Where an item published at ``published`` sorts in the story index: its second since
+    the epoch, times room for the items published in that same second."""
+    return int(published.timestamp()) * _N_PER_SECOND
 
 
 def _pack(features: str) -> bytes:
@@ -264,7 +275,6 @@ class Store:
             self._group_started: float | None = None  # when the open group began
             self._group_sources: list[str] = []  # sources whose writes the open group holds
             self._undone: dict[str, str] = {}  # source url -> why its write was undone
-            self._hubs: set[int] = set()  # story keys too common to tell stories apart
             if not readonly:
                 self._migrate()
         except sqlite3.Error as e:
@@ -603,15 +613,15 @@ class Store:
                 continue
             digest = candidate.digest or content_hash(candidate.item)
             if item_id is None:
-                published_text = to_text(candidate.item.published or now)
+                published = candidate.item.published or now
                 signature = None if candidate.dropped else candidate.story
                 match = None
                 if signature is not None and stories is not None:
-                    match = self._match_story(signature, published_text, stories)
+                    match = self._match_story(signature, published, stories)
                 item_id = self._insert_item(source, candidate, digest, now, story=match)
                 handled.add(item_id)
                 if signature is not None:
-                    self._index_story(item_id, published_text, signature)
+                    self._index_story(item_id, published, signature)
                 if match is not None:
                     # Not new to subscribers: the story they already have gains an outlet.
                     merged_ids.append(item_id)
@@ -668,10 +678,7 @@ class Store:
                 )
                 self._index_for_search(item_id, _search_text(candidate))
                 if candidate.story is not None:
-                    conn.execute(
-                        "UPDATE story_words SET features = ? WHERE item_id = ?",
-                        [_pack(candidate.story.features), item_id],
-                    )
+                    self._reindex_story(item_id, candidate.story)
                 updated_ids.append(item_id)
                 changed = True
             if candidate.dropped and not dropped:
@@ -701,87 +708,96 @@ class Store:
     _PEERS_PER_ITEM = 24  # the peers sharing most band keys; verifying more finds nothing
 
     def _match_story(
-        self, signature: StorySignature, published: str, stories: StoryMatcher
+        self, signature: StorySignature, published: datetime, stories: StoryMatcher
     ) -> StoryMatch | None:
-        """Ask ``stories`` about the items published within its window that share a band
-        key with ``signature``: one index range per band key, never a scan."""
-        if not signature.bands:
-            return None
-        moment = from_text(published) or datetime.now(UTC)
-        low, high = to_text(moment - stories.window), to_text(moment + stories.window)
-        conn = self.db.conn
-        # A key shared by more than HUB_KEY items is boilerplate (a site's footer under
-        # every article, a corpus of one vocabulary): it tells no story apart, and reading
-        # its rows for every item made each cost as much as the whole window. Such hubs
-        # are remembered until the next prune, and neither read nor written again, so a
-        # hub is read in full at most once a prune. All keys in one statement (one per key
-        # took 12.9 s of a 1,000-source first poll, this 9.7 s).
-        bands = list(set(signature.bands) - self._hubs)
+        """Ask ``stories`` about the items published within its window of ``published``
+        that share at least MIN_SHARED_BANDS band keys with ``signature``.
+
+        One statement: an index range per band key (``n`` orders by publication time),
+        counted in SQL, so the cost is the window's rows of those keys, never the store's
+        size or age. What is compared depends only on the two items' words and dates."""
+        bands = sorted(set(signature.bands))
         if not bands:
             return None
-        rows = conn.execute(
-            f"SELECT band, n FROM story_keys WHERE band IN ({','.join('?' * len(bands))})",
-            bands,
+        low = story_n(published - stories.window)
+        high = story_n(published + stories.window) + _N_PER_SECOND - 1
+        rows = self.db.conn.execute(
+            "SELECT w.item_id, coalesce(m.story_id, w.item_id), w.features FROM ("
+            "  SELECT n, count(*) AS shared FROM story_keys"
+            f"  WHERE band IN ({','.join('?' * len(bands))}) AND n BETWEEN ? AND ?"
+            "  GROUP BY n HAVING count(*) >= ? ORDER BY shared DESC, n LIMIT ?"
+            ") c JOIN story_words w ON w.n = c.n "
+            "JOIN items i ON i.id = w.item_id AND i.dropped = 0 "
+            "LEFT JOIN story_members m ON m.item_id = w.item_id "
+            "ORDER BY c.shared DESC, c.n",
+            [*bands, low, high, MIN_SHARED_BANDS, self._PEERS_PER_ITEM],
         ).fetchall()
-        per_band = Counter(band for band, _ in rows)
-        hubs = {band for band, count in per_band.items() if count > HUB_KEY}
-        self._hubs |= hubs
-        counts = Counter(n for band, n in rows if band not in hubs)
-        likely = [n for n, c in counts.items() if c >= MIN_SHARED_BANDS]
-        if not likely:
+        if not rows:
             return None
-        in_window = [
-            n
-            for (n,) in conn.execute(
-                f"SELECT n FROM story_words WHERE n IN ({','.join('?' * len(likely))}) "
-                "AND published BETWEEN ? AND ?",
-                [*likely, low, high],
-            )
-        ]
-        best = sorted(in_window, key=lambda n: (-counts[n], n))[: self._PEERS_PER_ITEM]
-        if not best:
-            return None
-        shared = {n: counts[n] for n in best}
-        marks = ",".join("?" * len(shared))
         peers = [
-            (n, StoryPeer(item_id=item_id, story_id=story_id, features=_unpack(features)))
-            for n, item_id, story_id, features in conn.execute(
-                "SELECT w.n, w.item_id, coalesce(m.story_id, w.item_id), w.features "
-                "FROM story_words w LEFT JOIN story_members m ON m.item_id = w.item_id "
-                "JOIN items i ON i.id = w.item_id AND i.dropped = 0 "
-                f"WHERE w.n IN ({marks})",
-                list(shared),
-            )
+            StoryPeer(item_id=item_id, story_id=story_id, features=_unpack(features))
+            for item_id, story_id, features in rows
         ]
-        peers.sort(key=lambda p: (-shared[p[0]], p[0]))
-        return stories.match(signature, [peer for _, peer in peers])
+        return stories.match(signature, peers)
 
-    def _index_story(self, item_id: str, published: str, signature: StorySignature) -> None:
+    def _index_story(self, item_id: str, published: datetime, signature: StorySignature) -> None:
         conn = self.db.conn
-        # Only new items are indexed; keys left by a replaced row name an n that no longer
-        # exists, which the look-up skips (deleting them here would scan every key).
-        cursor = conn.execute(
-            "INSERT OR REPLACE INTO story_words(item_id, published, features) VALUES (?, ?, ?)",
-            [item_id, published, _pack(signature.features)],
+        base = story_n(published)
+        (last,) = conn.execute(
+            "SELECT max(n) FROM story_words WHERE n BETWEEN ? AND ?",
+            [base, base + _N_PER_SECOND - 1],
+        ).fetchone()
+        n = base if last is None else last + 1
+        conn.execute(
+            "INSERT INTO story_words(n, item_id, features) VALUES (?, ?, ?)",
+            [n, item_id, _pack(signature.features)],
         )
-        n = cursor.lastrowid
         conn.executemany(
             "INSERT OR IGNORE INTO story_keys(band, n) VALUES (?, ?)",
-            [(band, n) for band in set(signature.bands) - self._hubs],
+            [(band, n) for band in sorted(set(signature.bands))],
+        )
+
+    def _reindex_story(self, item_id: str, signature: StorySignature) -> None:
+        """An edited item's new words and keys, in place of its old ones (same ``n``)."""
+        conn = self.db.conn
+        row = conn.execute(
+            "SELECT n, features FROM story_words WHERE item_id = ?", [item_id]
+        ).fetchone()
+        if row is None:
+            return
+        n, old = row
+        conn.executemany(
+            "DELETE FROM story_keys WHERE band = ? AND n = ?",
+            [(band, n) for band in set(story_keys_of(_unpack(old)))],
+        )
+        conn.execute(
+            "UPDATE story_words SET features = ? WHERE n = ?", [_pack(signature.features), n]
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO story_keys(band, n) VALUES (?, ?)",
+            [(band, n) for band in sorted(set(signature.bands))],
         )
 
     def _rebuild_story_index(self) -> None:
-        """Schema 2 kept wide band rows; its words are enough to compute the new keys."""
+        """Index every stored item's words anew (after an upgrade changed how words are
+        read, or how far back the index reaches): what decide would compute for it."""
         conn = self.db.conn
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-        if "story_features" in tables:
-            for item_id, published, features in conn.execute(
-                "SELECT item_id, published, features FROM story_features"
-            ).fetchall():
-                signature = StorySignature(features=features, bands=story_keys_of(features))
-                self._index_story(item_id, published, signature)
-        conn.execute("DROP TABLE IF EXISTS story_bands")
-        conn.execute("DROP TABLE IF EXISTS story_features")
+        for table in ("story_keys", "story_words", "story_bands", "story_features"):
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
+        for statement in STORY_DDL.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        rows = conn.execute(
+            "SELECT id, title, summary_html, content_html, published FROM items "
+            "WHERE dropped = 0 ORDER BY published, id"
+        )
+        for item_id, title, summary, content, published in rows.fetchall():
+            item = ParsedItem(
+                guid=None, link=None, title=title, summary_html=summary, content_html=content,
+                author=None, published=None, updated=None,
+            )  # fmt: skip
+            moment = from_text(published) or datetime.now(UTC)
+            self._index_story(item_id, moment, story_signature(item))
 
     def _story_members(self, story_ids: Sequence[str]) -> dict[str, list[dict]]:
         """Each story's joined items (not its representative), in the order they joined."""
@@ -805,22 +821,18 @@ class Store:
         ).fetchone()
         return (row[0], row[1]) if row else (item_id, published)
 
-    def prune_story_index(self, before: datetime) -> int:
-        """Forget the band keys and words of items published before ``before``: past the
-        dedupe window they can match nothing new, and the index stays the window's size."""
-        cutoff = to_text(before)
-        self._hubs.clear()  # what was boilerplate may have left the window
-        with self._write():
-            return self._forget_story_words("published < ?", [cutoff])
-
-    def _forget_story_words(self, where: str, params: Sequence[Any]) -> int:
-        """Delete the story words matching ``where`` and their keys (a scan of the keys:
-        an index on n would double their size for an hourly job)."""
+    def _forget_story_words(self, item_ids: str, params: Sequence[Any]) -> None:
+        """Delete the story words and keys of the items ``item_ids`` (a subquery) selects:
+        each item's keys are read back from its words, and deleted by the key index."""
         conn = self.db.conn
-        conn.execute(
-            f"DELETE FROM story_keys WHERE n IN (SELECT n FROM story_words WHERE {where})", params
+        doomed = conn.execute(
+            f"SELECT n, features FROM story_words WHERE item_id IN ({item_ids})", params
+        ).fetchall()
+        conn.executemany(
+            "DELETE FROM story_keys WHERE band = ? AND n = ?",
+            [(band, n) for n, features in doomed for band in set(story_keys_of(_unpack(features)))],
         )
-        return int(conn.execute(f"DELETE FROM story_words WHERE {where}", params).rowcount)
+        conn.executemany("DELETE FROM story_words WHERE n = ?", [(n,) for n, _ in doomed])
 
     def recent_stories(self, since: datetime, limit: int = 200) -> list[MergedStory]:
         """Stories that gained an item since ``since``, newest merge first: what the
@@ -1192,7 +1204,7 @@ class Store:
             conn.execute(f"DELETE FROM search_docs WHERE item_id IN ({doomed})", [cutoff])
             conn.execute(f"DELETE FROM item_sources WHERE item_id IN ({doomed})", [cutoff])
             conn.execute(f"DELETE FROM story_members WHERE item_id IN ({doomed})", [cutoff])
-            self._forget_story_words(f"item_id IN ({doomed})", [cutoff])
+            self._forget_story_words(doomed, [cutoff])
             deleted = conn.execute(
                 "DELETE FROM items WHERE published < ? AND id NOT IN (SELECT id FROM keep)",
                 [cutoff],
@@ -1260,15 +1272,6 @@ class SearchError(AggregatorError):
     """A search query with nothing to look for, or one SQLite could not run."""
 
 
-# Arabic clitics a word may carry (the rules' prefixes: و ف ب ل ك, the article, لل), so a
-# search for اضراب also finds والإضراب and للإضراب, as the rules do.
-# fmt: off
-_ARABIC_PREFIXES = (
-    "", "و", "ف", "ب", "ل", "ك", "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل",
-    "وب", "ول", "فب", "فل", "وك",
-)
-# fmt: on
-_ARABIC_WORD = re.compile("^[\u0621-\u064a\u0671-\u06d3]")
 _QUERY_TOKEN = re.compile(r'"[^"]*"?|\S+')
 MAX_QUERY_WORDS = 16
 
@@ -1290,8 +1293,8 @@ def fts_query(query: str) -> str:
     Words must all occur (AND); ``"several words"`` is a phrase; ``OR`` (in capitals)
     between two terms means either; ``word*`` matches words starting with it. Every term
     is normalized like the indexed text (diacritics, alef forms, case) and quoted, so no
-    character a reader types is FTS syntax. An Arabic word also matches with the clitic
-    prefixes the rules accept."""
+    character a reader types is FTS syntax. An Arabic word (the first of a phrase) also
+    matches in every clitic spelling the rules accept (``aggregator.text.clitic_forms``)."""
     terms: list[str] = []
     pending_or = False
     for token in _QUERY_TOKEN.findall(query):
@@ -1303,13 +1306,9 @@ def fts_query(query: str) -> str:
         words = normalize_text(token.strip('"').rstrip("*")).split()
         if not words:
             continue
-        if not quoted and len(words) == 1 and _ARABIC_WORD.match(words[0]) and not prefix:
-            word = words[0]
-            stem = word[2:] if word.startswith("ال") and len(word) > 4 else word
-            variants = dict.fromkeys(p + stem for p in _ARABIC_PREFIXES)
-            term = "(" + " OR ".join(_fts_phrase([v], False) for v in variants) + ")"
-        elif quoted:
-            term = _fts_phrase(words, False)
+        if not prefix and len(variants := clitic_forms(words[0])) > 1:
+            phrases = (_fts_phrase([v, *words[1:]], False) for v in variants)
+            term = "(" + " OR ".join(phrases) + ")"
         else:
             # "covid-19" normalizes to two words: they must occur together, as typed.
             term = _fts_phrase(words, prefix)

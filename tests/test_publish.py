@@ -35,6 +35,7 @@ from aggregator.publish import (
     FEED_FORMATS,
     feed_path,
     render_atom,
+    render_category_page,
     render_feed,
     render_index,
     render_json,
@@ -542,3 +543,17 @@ def test_index_time_ago_spans_minutes_to_dates() -> None:
     assert "منذ 11 يومًا" in text({"secularism": [eleven_days]})
     months = replace(item, published=at(3, 0) - timedelta(days=119))
     assert "2024-01-05" in text({"secularism": [months]})
+
+
+def test_page_excerpts_keep_paragraphs_apart() -> None:
+    """Excerpts read the text as rules and search do (aggregator.text.html_to_text): the
+    end of one paragraph and the start of the next are never glued into one word."""
+    item = replace(
+        RICH,
+        summary_html="<p>أعلنت النقابة الإضراب منذ ٢٠٢٤.</p><p>التفاصيل في البيان.</p>",
+        content_html="",
+    )
+    body = render_category_page(make_settings(), SECULARISM, [item], NOW)
+    text = " ".join("".join(read_page(body).text).split())
+    assert "منذ ٢٠٢٤. التفاصيل في البيان" in text
+    assert "٢٠٢٤.التفاصيل" not in text

@@ -69,32 +69,47 @@ def test_old_items_are_pruned_except_each_feeds_newest(tmp_path: Path) -> None:
         assert store.count_items() == 8
 
 
-def test_the_story_index_forgets_items_past_its_horizon(tmp_path: Path) -> None:
-    """Maintenance keeps the story index at two dedupe windows, however long items stay."""
+def test_retention_prunes_the_story_index_with_the_items_and_only_with_them(
+    tmp_path: Path,
+) -> None:
+    """The story index holds every item retention keeps, however old, so a late copy of a
+    kept item still joins its story; a pruned item's words and keys go with it."""
     from dataclasses import replace
 
-    from aggregator.dedupe import StoryMatcher, story_horizon
-    from aggregator.models import StorySignature
+    from aggregator.dedupe import StoryMatcher, story_signature
 
-    def signed(n: int, published: datetime) -> Candidate:
+    texts = [
+        "نقابة المعلمين تعلن إضراباً شاملاً في القاهرة احتجاجاً على تجميد الأجور منذ عام",
+        "البرلمان يقر قانون الموازنة الجديد بأغلبية ضئيلة بعد جلسة عاصفة امتدت حتى الفجر",
+    ]
+
+    def signed(n: int, text: str, published: datetime) -> Candidate:
         c = candidate(POLITICS, n, published)
-        return replace(c, story=StorySignature(features=f"t{n}\x1f", bands=(n, 100 + n)))
+        item = replace(c.item, title=text, summary_html=text)
+        return replace(c, item=item, story=story_signature(item))
 
-    window = timedelta(hours=72)
-    batch = [signed(1, NOW - timedelta(days=1)), signed(2, NOW - timedelta(days=5))]
+    matcher = StoryMatcher(window=timedelta(hours=72))
+    old, kept = NOW - timedelta(days=200), NOW - timedelta(days=100)
+    batch = [signed(1, texts[0], old), signed(2, texts[1], kept)]
     with Store(tmp_path / "s.db") as store:
-        store.sync_sources([POLITICS])
+        store.sync_sources([POLITICS, LABOUR])
         store.record_fetch(
             POLITICS, now=NOW, http_status=200, validators=Validators(), body_hash=None,
-            candidates=batch, next_poll=NOW, stories=StoryMatcher(window=window),
+            candidates=batch, next_poll=NOW, stories=matcher,
         )  # fmt: skip
         conn = store.db.conn
         assert conn.execute("SELECT count(*) FROM story_words").fetchone() == (2,)
 
-        store.prune_story_index(story_horizon(NOW + timedelta(days=2), window))
+        assert store.prune(NOW - timedelta(days=180), 0, ["politics"]) == 1
 
         words = conn.execute("SELECT n, item_id FROM story_words").fetchall()
-        assert [item_id for _, item_id in words] == [store.latest_items("politics", 1)[0].id]
-        keys = conn.execute("SELECT band, n FROM story_keys ORDER BY band").fetchall()
-        assert keys == [(1, words[0][0]), (101, words[0][0])]
-        assert store.count_items() == 2  # the items themselves stay
+        assert len(words) == 1
+        keys = {n for (n,) in conn.execute("SELECT DISTINCT n FROM story_keys")}
+        assert keys == {words[0][0]}  # the pruned item's keys went with its words
+        # A copy of the 100-day-old item, published an hour after it, joins its story.
+        copy = replace(signed(3, texts[1], kept + timedelta(hours=1)), keys=("guid:copy",))
+        result = store.record_fetch(
+            LABOUR, now=NOW, http_status=200, validators=Validators(), body_hash=None,
+            candidates=[copy], next_poll=NOW, stories=matcher,
+        )  # fmt: skip
+        assert len(result.merged_ids) == 1 and not result.new_ids

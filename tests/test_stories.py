@@ -22,9 +22,9 @@ from feedserver import FeedServer, Route
 
 from aggregator.cli import main
 
-# Yesterday morning, not a fixed date: the store indexes stories only within its horizon
-# of now (dedupe.story_horizon), so fixed dates would stop matching as the calendar moves.
-DAY = (datetime.now(UTC) - timedelta(days=1)).replace(hour=8, minute=0, second=0, microsecond=0)
+# A fixed day weeks or years before any test run: whether two items are one story depends
+# on their words and their dates relative to each other, never on when the poll runs.
+DAY = datetime(2026, 9, 14, 8, 0, tzinfo=UTC)
 
 STRIKE_TEXT = (
     "أعلنت نقابة المعلمين في القاهرة إضراباً شاملاً عن العمل يبدأ يوم الأحد، احتجاجاً على "
@@ -317,66 +317,68 @@ def test_near_duplicate_layer_can_be_turned_off(tmp_path: Path, feed_server: Fee
     assert len(titles) == 11
 
 
-def test_copies_older_than_the_story_horizon_stay_apart_and_are_not_indexed(
+def test_copies_merge_however_long_ago_they_were_published(
     tmp_path: Path, feed_server: FeedServer
 ) -> None:
-    """A first poll reaches weeks back. The story index keeps two windows of now (what
-    maintenance keeps), so a week-old pair is stored as two entries and costs the index
-    nothing, while yesterday's pair still merges."""
-    week_ago = DAY - timedelta(days=7)
+    """A first poll reaches weeks back, and a weekly outlet publishes late: copies merge by
+    their dates relative to each other, a year ago as yesterday; what is still published
+    stays indexed, so a copy arriving later still finds it."""
+    year_ago = DAY - timedelta(days=365)
     strike, rail = AGENCY[0], AGENCY[1]
     copy, rail_copy = DAILY[0], DAILY[1]
+    # Identical once normalized (hamzas, ta marbuta, digits), 65 minutes apart, two links.
+    same = Entry("w-9", "https://women.example/a/9", copy.title, copy.text, year_ago)
+    later = year_ago + timedelta(minutes=65)
     feed_server.routes["/agency.rss"] = Route(
         body=rss(
-            "Agency", [Entry(strike.guid, strike.link, strike.title, strike.text, week_ago), rail]
+            "Agency", [Entry(strike.guid, strike.link, strike.title, strike.text, year_ago), rail]
         )
     )
     feed_server.routes["/daily.rss"] = Route(
         body=rss(
             "Daily",
-            [Entry(copy.guid, copy.link, copy.title, copy.text, week_ago), rail_copy],
+            [Entry(copy.guid, copy.link, copy.title, copy.text, later), rail_copy],
         )
     )
+    feed_server.routes["/women.rss"] = Route(body=rss("Women Today", [same]))
     config = write_config(tmp_path, feed_server)
     poll(config, "Agency", "Daily")
     items = by_title(json_feed(build(config, tmp_path / "out"), "all"))
-    assert {strike.title, copy.title, rail.title} == set(items)
+    assert set(items) == {strike.title, rail.title}
     assert [s["name"] for s in items[rail.title]["_aggregator"]["sources"]] == ["Agency", "Daily"]
-    assert [s["name"] for s in items[strike.title]["_aggregator"]["sources"]] == ["Agency"]
-    with sqlite3.connect(tmp_path / "test.db") as db:
-        indexed = db.execute(
-            "SELECT i.title FROM story_words w JOIN items i ON i.id = w.item_id"
-        ).fetchall()
-    assert sorted(t for (t,) in indexed) == sorted([rail.title, rail_copy.title])
+    assert [s["name"] for s in items[strike.title]["_aggregator"]["sources"]] == ["Agency", "Daily"]
+    poll(config, "Women Today")  # a year-old copy, polled later, joins the same story
+    items = by_title(json_feed(build(config, tmp_path / "later"), "all"))
+    assert set(items) == {strike.title, rail.title}
+    assert [s["name"] for s in items[strike.title]["_aggregator"]["sources"]] == [
+        "Agency",
+        "Daily",
+        "Women Today",
+    ]
 
 
-def test_a_schema_2_story_index_is_rebuilt_and_still_matches(
+def test_an_older_story_index_is_rebuilt_from_the_items_and_still_matches(
     tmp_path: Path, feed_server: FeedServer
 ) -> None:
-    """Schema 3 slimmed the story index; a store written before keeps finding stories."""
-    import zlib
-
+    """Schema 4 reads words anew (aggregator.text) and indexes every stored item, where
+    schema 3 kept a few days: a store written before is reindexed from its items on open,
+    and its old stories still gain outlets."""
     serve(feed_server)
     config = write_config(tmp_path, feed_server)
     poll(config, "Agency", "Daily")
-    with sqlite3.connect(tmp_path / "test.db") as db:  # back to what schema 2 stored
-        rows = db.execute("SELECT item_id, published, features FROM story_words").fetchall()
-        assert rows
+    with sqlite3.connect(tmp_path / "test.db") as db:  # back to what schema 3 stored
         db.execute("DROP TABLE story_words")
         db.execute("DROP TABLE story_keys")
         db.execute(
-            "CREATE TABLE story_features (item_id TEXT PRIMARY KEY, published TEXT NOT NULL, "
-            "features TEXT NOT NULL) WITHOUT ROWID"
+            "CREATE TABLE story_words (n INTEGER PRIMARY KEY, item_id TEXT NOT NULL UNIQUE, "
+            "published TEXT NOT NULL, features BLOB NOT NULL)"
         )
+        db.execute("CREATE INDEX story_words_published ON story_words(published)")
         db.execute(
-            "CREATE TABLE story_bands (band INTEGER NOT NULL, published TEXT NOT NULL, "
-            "item_id TEXT NOT NULL, PRIMARY KEY (band, published, item_id)) WITHOUT ROWID"
+            "CREATE TABLE story_keys (band INTEGER NOT NULL, n INTEGER NOT NULL, "
+            "PRIMARY KEY (band, n)) WITHOUT ROWID"
         )
-        db.executemany(
-            "INSERT INTO story_features VALUES (?, ?, ?)",
-            [(i, p, zlib.decompress(f).decode("utf-8")) for i, p, f in rows],
-        )
-        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+        db.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     poll(config, "Women Today")
     after = by_title(json_feed(build(config, tmp_path / "out"), "all"))[STRIKE]
     assert [s["name"] for s in after["_aggregator"]["sources"]] == [
@@ -385,53 +387,56 @@ def test_a_schema_2_story_index_is_rebuilt_and_still_matches(
         "Women Today",
     ]
     with sqlite3.connect(tmp_path / "test.db") as db:
-        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
-        assert "story_bands" not in tables and "story_features" not in tables
+        columns = [r[1] for r in db.execute("PRAGMA table_info(story_words)")]
+        assert columns == ["id", "n", "item_id", "features"]
+        indexed = db.execute("SELECT count(*) FROM story_words").fetchone()[0]
+        dated = db.execute("SELECT count(*) FROM items WHERE dropped = 0").fetchone()[0]
+        assert indexed == dated == 11
         assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
-            "3",
+            "4",
         )
 
 
-def test_a_key_most_items_share_is_skipped_and_no_longer_written(tmp_path: Path) -> None:
+def test_peers_sharing_most_keys_are_offered_first_however_common_one_key(
+    tmp_path: Path,
+) -> None:
     """Boilerplate (one footer under every article) gives every item the same key: the
-    store must stop reading and writing it, yet still offer peers sharing other keys."""
+    peers offered are still those sharing the most keys, within the window only."""
     from aggregator.models import Candidate, ParsedItem, StoryMatch, StorySignature, Validators
     from aggregator.models import Source as FeedSource
-    from aggregator.store import HUB_KEY, Store
+    from aggregator.store import Store
 
-    offered: list[list[str]] = []
+    offered: dict[str, list[str]] = {}  # an item's words -> the peers offered for it
 
     class Recorder:  # the matcher's side is tested elsewhere: record what it is offered
         window = timedelta(hours=72)
 
         def match(self, signature, peers) -> StoryMatch | None:  # noqa: ANN001
-            offered.append([p.item_id for p in peers])
+            offered[signature.features] = [p.item_id for p in peers]
             return None
 
     source = FeedSource(name="S", url="http://s.example/rss", categories=())
     footer = 7  # the key every item shares
 
-    def candidate(i: int, bands: tuple[int, ...]) -> Candidate:
+    def candidate(i: int, bands: tuple[int, ...], published: datetime = DAY) -> Candidate:
         item = ParsedItem(
             guid=str(i), link=f"http://s.example/{i}", title=f"t{i}", summary_html="",
-            content_html="", author=None, published=DAY, updated=None,
+            content_html="", author=None, published=published, updated=None,
         )  # fmt: skip
         story = StorySignature(features=f"t{i}\x1f", bands=bands)
         return Candidate(item=item, keys=(f"guid:{i}",), categories=frozenset(), story=story)
 
     with Store(tmp_path / "s.db") as store:
         store.sync_sources([source])
-        batch = [candidate(i, (footer, 1000 + i, 2000 + i)) for i in range(HUB_KEY + 50)]
-        batch.append(candidate(9999, (footer, 1003, 2003)))  # shares two keys with item 3
+        batch = [candidate(i, (footer, 1000 + i, 2000 + i)) for i in range(250)]
+        # Shares every key with item 4, but published a week later: outside the window.
+        batch.append(candidate(8888, (footer, 1004, 2004), DAY + timedelta(days=7)))
+        batch.append(candidate(9999, (footer, 1003, 2003)))  # shares three keys with item 3
         store.record_fetch(
             source, now=DAY, http_status=200, validators=Validators(), body_hash="x",
             candidates=batch, next_poll=DAY, stories=Recorder(),
         )  # fmt: skip
-        rows = store.db.conn.execute(
-            "SELECT count(*) FROM story_keys WHERE band = ?", [footer]
-        ).fetchone()[0]
-    assert rows == HUB_KEY + 1  # written until found to be a hub, then never again
-    with sqlite3.connect(tmp_path / "s.db") as db:
-        three = db.execute("SELECT item_id FROM item_keys WHERE key = 'guid:3'").fetchone()[0]
-    assert offered[-1] == [three]  # found through its own keys, not the footer
-    assert all(len(peers) <= 1 for peers in offered)
+        ids = dict(store.db.conn.execute("SELECT key, item_id FROM item_keys").fetchall())
+    assert "t8888\x1f" not in offered  # a week apart: never compared
+    assert offered["t9999\x1f"][0] == ids["guid:3"]  # found through its own keys, first
+    assert all(len(peers) <= 24 for peers in offered.values())
