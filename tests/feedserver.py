@@ -6,6 +6,7 @@ the request log lets a test count polls and see the conditional headers that wer
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 import time
@@ -21,6 +22,7 @@ class Route:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     validators: bool = True  # send ETag/Last-Modified and answer conditional requests with 304
+    delay: float = 0.0  # seconds to wait before answering (a source still busy mid-poll)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,10 @@ class FeedServer:
             def log_message(self, *args: object) -> None:
                 pass
 
+            def handle(self) -> None:
+                with contextlib.suppress(ConnectionError):  # a client killed mid-request
+                    super().handle()
+
             def do_GET(self) -> None:  # noqa: N802
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 with server._lock:
@@ -53,6 +59,8 @@ class FeedServer:
                 if route is None:
                     self._send(404, b"not found", {"Content-Type": "text/plain"})
                     return
+                if route.delay:
+                    time.sleep(route.delay)
                 out = {"Content-Type": route.content_type, **route.headers}
                 if route.status == 200 and route.validators:
                     etag = '"' + hashlib.sha1(route.body).hexdigest()[:16] + '"'
