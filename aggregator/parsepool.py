@@ -10,6 +10,14 @@ This module imports only the pure stages, so a worker stays small: no HTTP clien
 SQLite, no renderers. Workers come from a fork server started on first use (forking the
 poller itself, which may have threads by then, is not safe), and a poll that parses
 nothing never starts one.
+
+The processes a pool starts, and how each ends when the poller dies however it dies
+(``kill -9``, the OOM killer, cron's ``timeout -s KILL``): the poller starts
+multiprocessing's resource tracker and fork server, and the fork server forks the workers.
+Each worker watches a pipe only the poller holds open (see ``_start_worker``) and exits as
+soon as it reads end-of-file. The fork server exits when the last holder of its "alive"
+pipe (the poller and every worker) is gone, and the resource tracker when the last holder
+of its pipe (the same processes) is: both follow the workers, within moments.
 """
 
 from __future__ import annotations
@@ -19,9 +27,11 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import wait
 
 from aggregator.classify import classify
 from aggregator.dedupe import content_hash, identity_keys, search_text, story_signature
@@ -83,9 +93,35 @@ def parse_and_decide(
     return parsed, tuple(decide(settings, source, item, known) for item in parsed.items)
 
 
-def _quiet_worker() -> None:
+def _start_worker() -> None:
+    """Set up a parse worker so that it leaves with the poller, however the poller ends.
+
+    Without this a killed poller's workers never end: they wait in ``concurrent.futures``'
+    loop for the next task on a pipe whose write end they hold themselves, so no
+    end-of-file ever comes (and the fork server and resource tracker, whose pipes the
+    workers hold, stay with them). That loop is not ours to add a check to, so a thread
+    waits on multiprocessing's parent sentinel: a pipe whose write end only the poller
+    holds, which the kernel closes when the poller dies. It needs no polling and no pid
+    (which can be reused), costs a blocked thread, and fires for the process, whichever
+    of its threads started the pool (the daemon starts it from its poller thread).
+
+    Not ``PR_SET_PDEATHSIG``: it fires when the forking *thread* exits, not the process;
+    the workers' parent is the fork server, not the poller; the fork server and resource
+    tracker are exec'd by multiprocessing with no hook to set it before they run (setting
+    it afterwards races with the poller's death); and it is Linux only."""
     # Ctrl-C reaches the whole process group; the poller decides how to stop, not us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    poller = multiprocessing.parent_process()
+    if poller is not None:
+        watch = threading.Thread(
+            target=_exit_when_closed, args=(poller.sentinel,), name="poller-watch", daemon=True
+        )
+        watch.start()
+
+
+def _exit_when_closed(sentinel: int) -> None:
+    wait([sentinel])  # readable only at end-of-file: the poller is gone
+    os._exit(1)  # nothing here is worth finishing: the task's result has no reader
 
 
 class ParsePool:
@@ -119,7 +155,7 @@ class ParsePool:
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload(["aggregator.parsepool"])
                 self._executor = ProcessPoolExecutor(
-                    self.workers, mp_context=context, initializer=_quiet_worker
+                    self.workers, mp_context=context, initializer=_start_worker
                 )
             except (OSError, ValueError) as e:
                 log.warning("parsing in this process: cannot start workers: %s", e)
