@@ -4,7 +4,9 @@
      ├── ConfigError     feeds.yaml is unreadable or invalid (carries every problem found)
      ├── FetchError      a source could not be fetched (network, HTTP status, size cap)
      ├── ParseError      a body was fetched but holds no usable feed
-     └── StorageError    the database refused a read or write
+     ├── StorageError    the database refused a read or write
+     │    └── DatabaseLocked   another process held its write lock too long
+     └── ServeError      the HTTP server cannot listen (the port is taken)
 
 Lower libraries' exceptions are caught at the boundary of the module that owns the
 library and re-raised as one of these with the cause chained, so callers handle one tree.
@@ -61,4 +63,20 @@ class ParseError(AggregatorError):
 
 
 class StorageError(AggregatorError):
-    """The database refused a read or a write."""
+    """The database refused a read or a write. ``hint`` says what the operator can do
+    about it (the store knows which refusal it was: a full disk, no permission...)."""
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+class DatabaseLocked(StorageError):
+    """Another process held the database's write lock for longer than a writer waits.
+
+    Not a problem of the path or the disk: waiting again, or stopping the other writer,
+    is the cure, so a poll stops at the first one instead of waiting once per source."""
+
+
+class ServeError(AggregatorError):
+    """The HTTP server could not listen on its address (the port is taken, or not ours)."""

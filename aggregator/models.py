@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
+from aggregator.errors import StorageError
+
 # --- configuration -------------------------------------------------------------------
 
 
@@ -249,6 +251,7 @@ class PollOutcome:
     error: str | None = None
     elapsed: float = 0.0
     touched: bool = False  # some published feed may have changed
+    refused: StorageError | None = None  # the database's refusal to store this poll
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import hashlib
 import logging
 import random
@@ -19,7 +18,7 @@ from typing import Literal
 
 from aggregator import publish
 from aggregator.dedupe import StoryMatcher
-from aggregator.errors import FetchError, ParseError, StorageError
+from aggregator.errors import DatabaseLocked, FetchError, ParseError, StorageError
 from aggregator.fetch import Fetcher
 from aggregator.models import (
     Candidate,
@@ -38,32 +37,44 @@ log = logging.getLogger("aggregator.poll")
 
 MAX_BACKOFF = 24 * 3600.0  # a failing source is still tried once a day
 MAX_STRETCH = 6.0  # a feed's own ttl or max-age may lengthen its interval up to this factor
+# A poll the database refused to store is tried again this soon (or at the interval, if
+# shorter), not backed off: the database failed, not the source.
+RETRY_UNSTORED = 60.0
 # A poll of many sources commits at most this often (see Store.grouped_commits).
 COMMIT_EVERY_S = 1.0
 FEED_FORMATS = ("rss", "atom", "json")
 
 Clock = Callable[[], datetime]
+# A fraction of a source's interval added to its next poll; tests pass a fixed one.
+Jitter = Callable[[], float]
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
+def random_jitter() -> float:
+    """Up to 10%, so sources that were added together stop firing in the same second
+    after a restart."""
+    return random.uniform(0, 0.1)
+
+
 # --- when a source is next due ---------------------------------------------------------
 
 
 def next_poll_after_success(
-    settings: Settings, source: Source, now: datetime, *, feed_ttl: float | None = None
+    settings: Settings,
+    source: Source,
+    now: datetime,
+    *,
+    feed_ttl: float | None = None,
+    jitter: Jitter = random_jitter,
 ) -> datetime:
-    """The interval, lengthened by the feed's own ttl (capped), with jitter.
-
-    Jitter (up to 10%) spreads sources that were added together, so they stop firing in
-    the same second after a restart.
-    """
+    """The interval, lengthened by the feed's own ttl (capped), plus ``jitter``."""
     interval = settings.source_interval(source)
     if feed_ttl:
         interval = min(max(interval, feed_ttl), interval * MAX_STRETCH)
-    return now + timedelta(seconds=interval * (1 + random.uniform(0, 0.1)))
+    return now + timedelta(seconds=interval * (1 + jitter()))
 
 
 def next_poll_after_error(
@@ -73,6 +84,7 @@ def next_poll_after_error(
     *,
     errors_so_far: int,
     retry_after: float | None = None,
+    jitter: Jitter = random_jitter,
 ) -> datetime:
     """Exponential backoff from the source's interval, capped at a day; Retry-After wins
     when it asks for longer (also capped)."""
@@ -80,7 +92,7 @@ def next_poll_after_error(
     delay = min(interval * (2 ** min(errors_so_far, 16)), MAX_BACKOFF)
     if retry_after is not None:
         delay = max(min(retry_after, MAX_BACKOFF), min(delay, interval))
-    return now + timedelta(seconds=delay * (1 + random.uniform(0, 0.1)))
+    return now + timedelta(seconds=delay * (1 + jitter()))
 
 
 def due_sources(settings: Settings, store: Store, now: datetime) -> list[Source]:
@@ -99,6 +111,7 @@ async def poll_sources(
     sources: Sequence[Source],
     *,
     clock: Clock = utcnow,
+    jitter: Jitter = random_jitter,
     on_outcome: Callable[[PollOutcome], None] | None = None,
     fetcher: Fetcher | None = None,
 ) -> list[PollOutcome]:
@@ -107,6 +120,11 @@ async def poll_sources(
     Store writes happen on this thread, each source's in one savepoint as its fetch ends;
     commits are grouped (at most ``COMMIT_EVERY_S`` apart), which a first poll needs.
     The daemon passes its own ``fetcher`` (connections stay pooled between polls).
+
+    The first write the database refuses (a full disk, a lock another process holds)
+    ends the run: what was stored stays, the sources not polled yet are not fetched
+    (they stay due), and each is reported as not stored. Going on would fetch everything
+    to store nothing, or wait out the lock once per source.
     """
     store.sync_sources(settings.sources)
     # Many sources: parse in worker processes (started only if some body changed).
@@ -116,6 +134,8 @@ async def poll_sources(
     # was no faster and cost ~12 MB at 1,000 sources.
     in_flight = asyncio.Semaphore(max(1, settings.poll.concurrency))
     outcomes: list[PollOutcome] = []
+    refused: list[StorageError] = []  # the database's first refusal, once it came
+    tasks: list[asyncio.Task[PollOutcome]] = []
     try:
         with store.grouped_commits(COMMIT_EVERY_S):
             async with contextlib.AsyncExitStack() as stack:
@@ -123,41 +143,81 @@ async def poll_sources(
                 if client is None:
                     client = await stack.enter_async_context(Fetcher(settings.poll))
 
+                def skipped(source: Source) -> PollOutcome:
+                    return PollOutcome(
+                        source=source,
+                        outcome="error",
+                        error=f"not polled: {refused[0].message}",
+                        refused=refused[0],
+                    )
+
                 async def one(source: Source) -> PollOutcome:
-                    async with in_flight:
-                        outcome = await poll_source(
-                            settings, store, client, source, clock, pool=pool
-                        )
-                    log_outcome(outcome)
+                    try:
+                        async with in_flight:
+                            if refused:
+                                outcome = skipped(source)
+                            else:
+                                outcome = await poll_source(
+                                    settings, store, client, source, clock, pool=pool, jitter=jitter
+                                )
+                                log_outcome(outcome)
+                    except asyncio.CancelledError:
+                        if not refused:  # the run itself was cancelled
+                            raise
+                        outcome = skipped(source)  # by the refusal, below
+                    if outcome.refused is not None and not refused:
+                        refused.append(outcome.refused)
+                        for task in tasks:  # a finished task ignores it
+                            if task is not asyncio.current_task():
+                                task.cancel()
                     if on_outcome is not None:
                         on_outcome(outcome)
                     return outcome
 
-                outcomes = list(await asyncio.gather(*(one(s) for s in sources)))
+                tasks.extend(asyncio.ensure_future(one(s)) for s in sources)
+                outcomes = list(await asyncio.gather(*tasks))
     finally:
         if pool is not None:
             pool.close()
-    return _report_undone(outcomes, store.take_undone())
+    return _report_undone(settings, store, outcomes, store.take_undone(), clock, jitter)
 
 
-def _report_undone(outcomes: list[PollOutcome], undone: Mapping[str, str]) -> list[PollOutcome]:
-    """A failed group commit undid these sources' stored polls: say so (they stay due)."""
-    for url, message in undone.items():
-        log.error("%s: not stored: %s", url, message)
-    return [
-        dataclasses.replace(
-            o,
-            outcome="error",
-            error=f"not stored: {undone[o.source.url]}",
-            new_items=0,
-            updated_items=0,
-            new_by_category={},
-            touched=False,
+def _report_undone(
+    settings: Settings,
+    store: Store,
+    outcomes: list[PollOutcome],
+    undone: Mapping[str, StorageError],
+    clock: Clock,
+    jitter: Jitter,
+) -> list[PollOutcome]:
+    """A failed group commit undid these sources' stored polls: each is failing until a
+    poll of it is stored, in its poll state too when the database takes that much."""
+    reported = []
+    for outcome in outcomes:
+        error = undone.get(outcome.source.url)
+        if error is None:
+            reported.append(outcome)
+            continue
+        log.error("%s: not stored: %s", outcome.source.name, error.message)
+        source = outcome.source
+        state = SourceState(url=source.url, name=source.name)
+        with contextlib.suppress(StorageError):
+            state = store.source_state(source.url) or state
+        reported.append(
+            _record_error(
+                settings,
+                store,
+                source,
+                state,
+                clock(),
+                f"not stored: {error.message}",
+                outcome.http_status,
+                elapsed=outcome.elapsed,
+                jitter=jitter,
+                refused=error,
+            )
         )
-        if o.source.url in undone
-        else o
-        for o in outcomes
-    ]
+    return reported
 
 
 async def poll_source(
@@ -168,6 +228,7 @@ async def poll_source(
     clock: Clock = utcnow,
     *,
     pool: ParsePool | None = None,
+    jitter: Jitter = random_jitter,
 ) -> PollOutcome:
     """Poll one source and record the outcome. Everything after the fetch (and the parse,
     in ``pool`` when given) is synchronous, so cancelling this coroutine can only interrupt
@@ -177,17 +238,19 @@ async def poll_source(
     bug it finds in us), it costs that source's poll, never the others'.
     """
     try:
-        return await _poll_one(settings, store, fetcher, source, clock, pool)
+        return await _poll_one(settings, store, fetcher, source, clock, pool, jitter)
     except StorageError as e:
         log.error("%s: not polled: %s", source.name, e.message)
-        return PollOutcome(source=source, outcome="error", error=f"not stored: {e.message}")
+        return PollOutcome(
+            source=source, outcome="error", error=f"not stored: {e.message}", refused=e
+        )
     except Exception as e:
         log.exception("%s: unexpected error (a bug: please report it)", source.name)
         message = f"internal error: {type(e).__name__}: {e}"
         state = SourceState(url=source.url, name=source.name)
         with contextlib.suppress(StorageError):
             state = store.source_state(source.url) or state
-        return _record_error(settings, store, source, state, clock(), message, None)
+        return _record_error(settings, store, source, state, clock(), message, None, jitter=jitter)
 
 
 async def _poll_one(
@@ -196,7 +259,8 @@ async def _poll_one(
     fetcher: Fetcher,
     source: Source,
     clock: Clock,
-    pool: ParsePool | None = None,
+    pool: ParsePool | None,
+    jitter: Jitter,
 ) -> PollOutcome:
     state = store.source_state(source.url) or SourceState(url=source.url, name=source.name)
     fetch_url = state.fetch_url or source.url
@@ -204,7 +268,15 @@ async def _poll_one(
         fetched = await fetcher.fetch(fetch_url, state.validators)
     except FetchError as e:
         return _record_error(
-            settings, store, source, state, clock(), e.message, e.status, retry_after=e.retry_after
+            settings,
+            store,
+            source,
+            state,
+            clock(),
+            e.message,
+            e.status,
+            retry_after=e.retry_after,
+            jitter=jitter,
         )
     try:
         preparsed = None
@@ -217,7 +289,7 @@ async def _poll_one(
             else:
                 parsed = parse_feed(fetched.body, url=fetched.final_url, headers=fetched.headers)
                 preparsed = parsed, tuple(decide(settings, source, i, known) for i in parsed.items)
-        return _store_fetched(settings, store, source, state, fetched, clock(), preparsed)
+        return _store_fetched(settings, store, source, state, fetched, clock(), preparsed, jitter)
     except ParseError as e:
         return _record_error(
             settings,
@@ -228,16 +300,34 @@ async def _poll_one(
             e.message,
             fetched.status,
             elapsed=fetched.elapsed,
+            jitter=jitter,
         )
     except StorageError as e:
-        # The transaction rolled back; the source stays due and is retried next time.
+        # The transaction rolled back: nothing of this poll is kept (its validators
+        # neither, so the next poll fetches it all again). Until a poll of it is stored
+        # the source is failing, in its poll state too when the database takes that
+        # much; a database another process holds would only keep us waiting again.
         log.error("%s: not stored: %s", source.name, e.message)
-        return PollOutcome(
-            source=source,
-            outcome="error",
-            http_status=fetched.status,
-            error=f"not stored: {e.message}",
+        if isinstance(e, DatabaseLocked):
+            return PollOutcome(
+                source=source,
+                outcome="error",
+                http_status=fetched.status,
+                error=f"not stored: {e.message}",
+                elapsed=fetched.elapsed,
+                refused=e,
+            )
+        return _record_error(
+            settings,
+            store,
+            source,
+            state,
+            clock(),
+            f"not stored: {e.message}",
+            fetched.status,
             elapsed=fetched.elapsed,
+            jitter=jitter,
+            refused=e,
         )
 
 
@@ -249,6 +339,7 @@ def _store_fetched(
     fetched: Fetched,
     now: datetime,
     preparsed: tuple[ParsedFeed, Sequence[Candidate]] | None,
+    jitter: Jitter,
 ) -> PollOutcome:
     """Record a successful fetch; ``preparsed`` is None when the body was not parsed (a 304,
     or the same bytes as last time)."""
@@ -266,7 +357,7 @@ def _store_fetched(
         body_hash=body_hash or state.body_hash,
         candidates=candidates,
         next_poll=next_poll_after_success(
-            settings, source, now, feed_ttl=_feed_ttl(parsed, fetched)
+            settings, source, now, feed_ttl=_feed_ttl(parsed, fetched), jitter=jitter
         ),
         fetch_url=fetch_url,
         moved_to=moved_to,
@@ -349,11 +440,24 @@ def _record_error(
     *,
     retry_after: float | None = None,
     elapsed: float = 0.0,
+    jitter: Jitter,
+    refused: StorageError | None = None,
 ) -> PollOutcome:
+    """Record a failed poll against the source. ``refused``: why what the poll fetched
+    could not be stored; the outcome says so too when the error itself is not recorded."""
     gone = status == 410
-    next_poll = next_poll_after_error(
-        settings, source, now, errors_so_far=state.error_count, retry_after=retry_after
-    )
+    if refused is not None:
+        retry = min(settings.source_interval(source), RETRY_UNSTORED)
+        next_poll = now + timedelta(seconds=retry * (1 + jitter()))
+    else:
+        next_poll = next_poll_after_error(
+            settings,
+            source,
+            now,
+            errors_so_far=state.error_count,
+            retry_after=retry_after,
+            jitter=jitter,
+        )
     try:
         store.record_error(
             source,
@@ -366,8 +470,14 @@ def _record_error(
         )
     except StorageError as e:
         log.error("%s: could not record the error: %s", source.name, e.message)
+        refused = refused or e
     return PollOutcome(
-        source=source, outcome="error", http_status=status, error=message, elapsed=elapsed
+        source=source,
+        outcome="error",
+        http_status=status,
+        error=message,
+        elapsed=elapsed,
+        refused=refused,
     )
 
 

@@ -44,7 +44,7 @@ from aggregator.dedupe import (
     story_keys_of,
     story_signature,
 )
-from aggregator.errors import AggregatorError, StorageError
+from aggregator.errors import AggregatorError, DatabaseLocked, StorageError
 from aggregator.models import (
     Candidate,
     MergedStory,
@@ -250,6 +250,48 @@ def _entry_hash(source: Source) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+def refusal(path: str, e: sqlite3.Error, doing: str = "database") -> StorageError:
+    """The StorageError for what SQLite said, with what the operator can do about it.
+
+    A lock held by another process is its own kind (``DatabaseLocked``): nothing is
+    wrong with the path or the disk, and waiting once per source would be pointless."""
+    code = (getattr(e, "sqlite_errorcode", 0) or 0) & 0xFF  # the primary result code
+    where = Path(path).parent
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return DatabaseLocked(
+            f"database {path} is locked: another process holds it ({e}, after waiting "
+            f"{BUSY_TIMEOUT_MS / 1000:g} s)",
+            hint="another `aggregator poll` or `run`, or a sqlite3 shell in a transaction, "
+            "is writing to it: let it finish or stop it, then run this again",
+        )
+    if code == sqlite3.SQLITE_FULL:
+        hint = (
+            f"the disk holding {where} is full: free some space there; what was stored "
+            "before is kept, and the next poll fetches the rest"
+        )
+    elif code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
+        hint = _unwritable(where)
+    elif code == sqlite3.SQLITE_IOERR:  # e.g. no room for its -wal and -shm files
+        hint = (
+            f"SQLite could not write in {where}: check that its disk is not full (df) and "
+            "that this user may write there"
+        )
+    else:
+        hint = (
+            "check the database path (--db, $AGGREGATOR_DB or storage.path in the config), "
+            "that its directory exists and is writable, and that the disk is not full"
+        )
+    return StorageError(f"{doing} {path}: {e}", hint=hint)
+
+
+def _unwritable(where: Path) -> str:
+    return (
+        f"this user may not write {where} or the database files in it: run the command "
+        "as the user that owns them (the service's user), or point --db at a directory "
+        "this user may write"
+    )
+
+
 def item_id_for(first_key: str) -> str:
     """An item's id: a name-based UUID of the first key it was seen under, fixed at insert."""
     return f"urn:uuid:{uuid.uuid5(ITEM_NAMESPACE, first_key)}"
@@ -266,7 +308,7 @@ class Store:
                 uri = f"file:{Path(self.path).resolve()}?mode=ro"
                 conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
             else:
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                _make_parent(Path(self.path))
                 conn = sqlite3.connect(self.path, check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self.db = sqlite_utils.Database(conn)
@@ -274,11 +316,11 @@ class Store:
             self._group_seconds = 0.0  # > 0 inside grouped_commits
             self._group_started: float | None = None  # when the open group began
             self._group_sources: list[str] = []  # sources whose writes the open group holds
-            self._undone: dict[str, str] = {}  # source url -> why its write was undone
+            self._undone: dict[str, StorageError] = {}  # source url -> why it was undone
             if not readonly:
                 self._migrate()
         except sqlite3.Error as e:
-            raise StorageError(f"cannot open database {self.path}: {e}") from e
+            raise refusal(self.path, e, "cannot open database") from e
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -297,7 +339,7 @@ class Store:
             # crash part-way leaves a schema the next start completes.
             self.db.conn.executescript(DDL)
         except sqlite3.Error as e:
-            raise StorageError(f"cannot create the schema in {self.path}: {e}") from e
+            raise refusal(self.path, e, "cannot create the schema in") from e
         with self._write():
             version = self._meta("schema_version")
             if version is None:
@@ -358,9 +400,9 @@ class Store:
             if outermost and started is not None and self._group_seconds <= _age(started):
                 self._commit_group()
         except sqlite3.Error as e:
-            message = f"database {self.path}: {e}"
-            self._roll_back(message)
-            raise StorageError(message) from e
+            error = refusal(self.path, e)
+            self._roll_back(error)
+            raise error from e
         finally:
             self._depth -= 1
 
@@ -370,20 +412,20 @@ class Store:
             self.db.conn.execute("COMMIT")
         self._group_sources.clear()
 
-    def _roll_back(self, message: str) -> None:
+    def _roll_back(self, error: StorageError) -> None:
         """Roll back the open transaction; in a group, its sources' updates are undone."""
         if self.db.conn.in_transaction:
             self.db.conn.execute("ROLLBACK")
         self._group_started = None
         for url in self._group_sources:
-            self._undone[url] = message
+            self._undone[url] = error
         self._group_sources.clear()
 
     def _in_group(self, source_url: str) -> None:
         if self._group_started is not None:
             self._group_sources.append(source_url)
 
-    def take_undone(self) -> dict[str, str]:
+    def take_undone(self) -> dict[str, StorageError]:
         """Sources whose stored poll a failed group commit undid, with the error: they
         stay due and are polled again; their outcome must be reported as an error."""
         undone, self._undone = self._undone, {}
@@ -408,7 +450,7 @@ class Store:
             try:
                 self._commit_group()
             except sqlite3.Error as e:
-                self._roll_back(f"database {self.path}: {e}")
+                self._roll_back(refusal(self.path, e))
 
     def _rows(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[dict]:
         try:
@@ -416,7 +458,7 @@ class Store:
                 self.db.query(sql, dict(params) if isinstance(params, Mapping) else list(params))
             )
         except sqlite3.Error as e:
-            raise StorageError(f"database {self.path}: {e}") from e
+            raise refusal(self.path, e) from e
 
     def _meta(self, key: str) -> str | None:
         rows = self._rows("SELECT value FROM meta WHERE key = ?", [key])
@@ -1217,7 +1259,7 @@ class Store:
         try:
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error as e:
-            raise StorageError(f"database {self.path}: checkpoint failed: {e}") from e
+            raise refusal(self.path, e, "checkpoint failed: database") from e
 
     # --- published outputs -------------------------------------------------------------
 
@@ -1324,6 +1366,17 @@ def fts_query(query: str) -> str:
             "the search has no words to look for: write one or more words, e.g. q=إضراب"
         )
     return " AND ".join(terms)
+
+
+def _make_parent(path: Path) -> None:
+    """The database's directory, created if missing; a refusal names it and says why."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StorageError(
+            f"cannot create the directory {path.parent} for database {path}: {e.strerror or e}",
+            hint=_unwritable(path.parent),
+        ) from e
 
 
 def _dict_rows(cursor: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
