@@ -53,11 +53,23 @@ MAINTENANCE_EVERY = timedelta(hours=1)
 
 
 class Poller:
-    """The poller thread: an asyncio loop owning the writing Store and the HTTP client."""
+    """The poller thread: an asyncio loop owning the writing Store and the HTTP client.
 
-    def __init__(self, settings: Settings, metrics: Metrics | None = None) -> None:
+    ``clock`` and ``jitter`` decide when each source is due (tests pass a fake clock and
+    no jitter, and drive ``dispatch`` themselves)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        metrics: Metrics | None = None,
+        *,
+        clock: pipeline.Clock = pipeline.utcnow,
+        jitter: pipeline.Jitter = pipeline.random_jitter,
+    ) -> None:
         self.settings = settings
         self.metrics = metrics
+        self.clock = clock
+        self.jitter = jitter
         self.loop = new_event_loop()
         self.thread = threading.Thread(target=self._run, name="poller", daemon=True)
         self.store: Store | None = None
@@ -135,7 +147,7 @@ class Poller:
         """Start a poll for every due source not already in flight."""
         if not self.accepting or self.store is None:
             return 0
-        due = pipeline.due_sources(self.settings, self.store, pipeline.utcnow())
+        due = pipeline.due_sources(self.settings, self.store, self.clock())
         due = [source for source in due if source.url not in self.in_flight]
         if len(due) >= MIN_SOURCES and self.batch is None:
             self.batch = self.loop.create_task(self._poll_batch(due))
@@ -148,7 +160,9 @@ class Poller:
     async def _poll(self, source: Source) -> PollOutcome:
         assert self.store is not None and self.fetcher is not None
         try:
-            outcome = await pipeline.poll_source(self.settings, self.store, self.fetcher, source)
+            outcome = await pipeline.poll_source(
+                self.settings, self.store, self.fetcher, source, self.clock, jitter=self.jitter
+            )
         finally:
             self.in_flight.pop(source.url, None)
         pipeline.log_outcome(outcome)
@@ -163,7 +177,13 @@ class Poller:
         log.info("%d sources due at once: polling them together", len(sources))
         try:
             await pipeline.poll_sources(
-                self.settings, self.store, sources, fetcher=self.fetcher, on_outcome=self._observe
+                self.settings,
+                self.store,
+                sources,
+                clock=self.clock,
+                jitter=self.jitter,
+                fetcher=self.fetcher,
+                on_outcome=self._observe,
             )
         except Exception:  # poll_sources contains each source's failure; this is a bug
             log.exception("polling %d sources failed (a bug: please report it)", len(sources))
