@@ -1,6 +1,7 @@
 """The `aggregator` command: thin over the pipeline, the store and the server.
 
-Exit status: 0 done, 2 bad config or usage, 1 anything else that stopped the command.
+Exit status: 0 done, 2 bad config or usage, 1 anything else that stopped the command
+(for `poll`: also every polled source failing, or anything not stored).
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ from aggregator.store import Store
 
 log = logging.getLogger("aggregator")
 
+# The commands that may create the database. Every other command that opens one only
+# reads it, and refuses one that does not exist: creating it would show an empty store
+# (404 for every feed, no sources) instead of saying that the path is wrong.
+CREATES_DATABASE = frozenset({"poll", "run", "build", "prune"})
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
@@ -41,13 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  {problem}", file=sys.stderr)
         print("Fix them and run `aggregator check` again; nothing was started.", file=sys.stderr)
         return 2
-    except StorageError as e:
-        print(f"aggregator: {e.message}", file=sys.stderr)
-        print(
-            "Check the database path (--db, $AGGREGATOR_DB or storage.path in the config), "
-            "that its directory exists and is writable, and that the disk is not full.",
-            file=sys.stderr,
-        )
+    except StorageError as e:  # DatabaseLocked too: its hint names the other process
+        print(f"aggregator: {e.message}" + (f"; {e.hint}" if e.hint else ""), file=sys.stderr)
         return 1
     except AggregatorError as e:
         print(f"aggregator: {e.message}", file=sys.stderr)
@@ -151,6 +152,30 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
+def _database(args: argparse.Namespace, settings: Settings) -> str:
+    """The database this command uses. One that only reads refuses a missing database
+    (see ``CREATES_DATABASE``), saying where the path came from."""
+    path = settings.storage.path
+    if args.command in CREATES_DATABASE or path == ":memory:" or "://" in path:
+        return path
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        if args.db:
+            origin = "--db"
+        elif os.environ.get("AGGREGATOR_DB"):
+            origin = "$AGGREGATOR_DB"
+        else:
+            origin = f"storage.path in {args.config}"
+        raise StorageError(
+            f"no database at {path} (from {origin}); `{args.command}` only reads one and "
+            "creates nothing",
+            hint="point --db (or storage.path) at the database the poller writes, or run "
+            "`aggregator poll` to create this one",
+        ) from None
+    return path
+
+
 # --- commands --------------------------------------------------------------------------
 
 
@@ -165,7 +190,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_poll(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    with Store(settings.storage.path) as store:
+    with Store(_database(args, settings)) as store:
         store.sync_sources(settings.sources)
         now = pipeline.utcnow()
         if args.source:
@@ -187,9 +212,40 @@ def _cmd_poll(args: argparse.Namespace) -> int:
                 pipeline.poll_sources(settings, store, sources, on_outcome=progress.update)
             )
         stale = any(o.touched for o in outcomes) or not store.outputs_version()
-        changed = pipeline.regenerate(settings, store, stale=stale)
+        changed: list[str] | None = None
+        unpublished: StorageError | None = None
+        try:
+            changed = pipeline.regenerate(settings, store, stale=stale)
+        except StorageError as e:
+            unpublished = e
     print(_summary(settings, outcomes, changed))
+    failure = _poll_failure(outcomes, unpublished)
+    if failure:
+        print(failure)
+        return 1
     return 0
+
+
+def _poll_failure(outcomes: list[PollOutcome], unpublished: StorageError | None) -> str | None:
+    """The summary's last line when the poll failed (and exits 1): something was not
+    stored, the published files could not be updated, or every polled source failed."""
+    refused = [o for o in outcomes if o.refused is not None]
+    if refused:
+        first = refused[0].refused
+        assert first is not None
+        return f"FAILED: {len(refused)} source(s) not stored: {first.message}" + (
+            f"; {first.hint}" if first.hint else ""
+        )
+    if unpublished is not None:
+        return f"FAILED: published files not updated: {unpublished.message}" + (
+            f"; {unpublished.hint}" if unpublished.hint else ""
+        )
+    if outcomes and all(o.outcome == "error" for o in outcomes):
+        return (
+            f"FAILED: every polled source failed ({len(outcomes)}); nothing new was stored "
+            "(the reasons are above; `aggregator sources` shows each source's state)"
+        )
+    return None
 
 
 class _Progress:
@@ -241,7 +297,7 @@ class _Progress:
         self.stream.flush()
 
 
-def _summary(settings: Settings, outcomes: list[PollOutcome], changed: list[str]) -> str:
+def _summary(settings: Settings, outcomes: list[PollOutcome], changed: list[str] | None) -> str:
     counts = Counter(o.outcome for o in outcomes)
     new = sum(o.new_items for o in outcomes)
     lines = [
@@ -258,17 +314,28 @@ def _summary(settings: Settings, outcomes: list[PollOutcome], changed: list[str]
     for outcome in outcomes:
         if outcome.outcome == "error":
             lines.append(f"  FAILED {outcome.source.name}: {outcome.error}")
-    lines.append(f"{len(changed)} published file(s) changed")
+    if changed is not None:
+        lines.append(f"{len(changed)} published file(s) changed")
     return "\n".join(lines)
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
     settings = _settings(args)
     out = Path(args.out)
-    with Store(settings.storage.path) as store:
+    if out.exists() and not out.is_dir():
+        raise AggregatorError(
+            f"--out {out} is a file: give a directory (one that does not exist is created)"
+        )
+    with Store(_database(args, settings)) as store:
         files = pipeline.render_all(settings, store, pipeline.utcnow())
-    for path, (body, _type) in files.items():
-        _write_atomically(out / path.lstrip("/"), body)
+    try:
+        for path, (body, _type) in files.items():
+            _write_atomically(out / path.lstrip("/"), body)
+    except OSError as e:
+        raise AggregatorError(
+            f"cannot write into {out} ({e.filename or out}: {e.strerror or e}): choose an "
+            "--out directory this user may write, or run as its owner"
+        ) from e
     print(f"wrote {len(files)} files into {out}")
     return 0
 
@@ -289,7 +356,7 @@ def _write_atomically(target: Path, body: bytes) -> None:
 
 def _cmd_sources(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    with Store(settings.storage.path) as store:
+    with Store(_database(args, settings)) as store:
         store.sync_sources(settings.sources)
         configured = {s.url for s in settings.sources}
         states = [s for s in store.source_states() if s.url in configured]
@@ -321,6 +388,7 @@ def _cmd_sources(args: argparse.Namespace) -> int:
         f"{len(states)} source(s): {counts['ok']} ok, {counts['failing']} failing, "
         f"{counts['gone']} gone, {counts['new']} not polled yet"
     )
+    print(f"database: {settings.storage.path}")
     return 0
 
 
@@ -381,7 +449,7 @@ def _cmd_stories(args: argparse.Namespace) -> int:
     if args.days <= 0:
         print("aggregator: --days must be more than 0", file=sys.stderr)
         return 2
-    with Store(settings.storage.path) as store:
+    with Store(_database(args, settings)) as store:
         stories = store.recent_stories(pipeline.utcnow() - timedelta(days=args.days))
     if not settings.dedupe.enabled:
         print("note: dedupe.enabled is false in the config: no new stories are being merged")
@@ -403,6 +471,8 @@ def _cmd_stories(args: argparse.Namespace) -> int:
 def _cmd_export_opml(args: argparse.Namespace) -> int:
     from aggregator.publish import render_opml
 
+    # From feeds.yaml alone: it reads no database, so it needs none (a fresh install can
+    # export before its first poll) and cannot read the wrong one.
     sys.stdout.write(render_opml(_settings(args)).decode("utf-8"))
     return 0
 
@@ -410,6 +480,7 @@ def _cmd_export_opml(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     """Stream the store: one line per item (or per item and source), never all in memory."""
     settings = _settings(args)
+    _database(args, settings)
     out = sys.stdout
     try:
         _export(settings, args.format, out)
@@ -518,7 +589,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
             f"aggregator: unknown category {args.category!r}: use one of {known}", file=sys.stderr
         )
         return 2
-    with Store(settings.storage.path) as store:
+    with Store(_database(args, settings)) as store:
         items = store.search_items(args.query, max(1, args.limit), category=args.category)
     if not items:
         print(f"nothing found for {args.query!r}", file=sys.stderr)
@@ -541,4 +612,5 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from aggregator.server import serve
 
     settings = _settings(args)
+    _database(args, settings)
     return serve(settings, host=args.host, port=args.port)

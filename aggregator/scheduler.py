@@ -23,6 +23,7 @@ import dataclasses
 import logging
 import os
 import signal
+import socket
 import threading
 from collections import Counter
 from collections.abc import Callable, Coroutine
@@ -40,7 +41,7 @@ from aggregator.fetch import Fetcher, new_event_loop
 from aggregator.metrics import Metrics
 from aggregator.models import PollOutcome, Settings, Source
 from aggregator.parsepool import MIN_SOURCES
-from aggregator.server import create_app, store_metrics, uvicorn_config
+from aggregator.server import create_app, listen, store_metrics, uvicorn_config
 from aggregator.store import Store
 
 log = logging.getLogger("aggregator.daemon")
@@ -297,13 +298,19 @@ class Daemon:
         return settings
 
     def run(self) -> int:
+        with listen(self.host, self.port) as sock:  # a port in use: before anything starts
+            return self._run(sock)
+
+    def _run(self, sock: socket.socket) -> int:
         server_store = Store(self.settings.storage.path)
         metrics = store_metrics(server_store)
         poller = Poller(self.settings, metrics)
         poller.start()
         app = create_app(self.settings, server_store, metrics)
         server = uvicorn.Server(uvicorn_config(app, self.host, self.port))
-        server_thread = threading.Thread(target=server.run, name="server", daemon=True)
+        server_thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [sock]}, name="server", daemon=True
+        )
         scheduler = BackgroundScheduler(timezone="UTC")
         jobs: list[tuple[Callable[[], Coroutine[Any, Any, Any]], dict[str, Any]]] = [
             (poller.dispatch, {"seconds": TICK}),

@@ -16,11 +16,13 @@ with a 16 KB limit on a request's line and headers either way.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import json
 import logging
 import signal
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,6 +38,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from aggregator import publish
+from aggregator.errors import ServeError
 from aggregator.metrics import CONTENT_TYPE as METRICS_TYPE
 from aggregator.metrics import Metrics, StoreFigures
 from aggregator.models import Output, Settings
@@ -622,17 +625,47 @@ def uvicorn_config(app: Starlette, host: str, port: int) -> uvicorn.Config:
     )
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """The server's listening socket, bound before anything starts, so a port that is
+    taken is one clear error (``ServeError``) instead of uvicorn's exit after start-up."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+    try:
+        sock.bind((host, port))
+    except OSError as e:
+        sock.close()
+        where = f"{host}:{port}"
+        if e.errno == errno.EADDRINUSE:
+            why = (
+                f"port {port} is already in use on {host} (another `aggregator serve` or "
+                "`run`?): stop that process, or choose another --port"
+            )
+        elif e.errno == errno.EACCES:
+            why = f"permission denied: ports below 1024 need root; choose --port {port + 8000}"
+        elif e.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT):
+            why = f"{host} is not an address of this machine: choose another --host"
+        else:
+            why = f"{e.strerror or e}: check --host and --port"
+        raise ServeError(f"cannot listen on {where}: {why}") from e
+    except (OverflowError, socket.gaierror) as e:
+        sock.close()
+        raise ServeError(f"cannot listen on {host}:{port}: {e}: check --host and --port") from e
+    return sock
+
+
 def serve(settings: Settings, *, host: str, port: int) -> int:
     """`aggregator serve`: the server alone over what another process stores."""
-    store = Store(settings.storage.path)
-    # uvicorn re-raises the signal that stopped it once it has shut down; with Python's
-    # default handler that would kill us with -15 instead of exiting 0.
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: None)
-    try:
-        app = create_app(settings, store)
-        log.info("serving %s on http://%s:%d/", settings.storage.path, host, port)
-        uvicorn.Server(uvicorn_config(app, host, port)).run()
-    finally:
-        store.close()
+    with listen(host, port) as sock:
+        store = Store(settings.storage.path)
+        # uvicorn re-raises the signal that stopped it once it has shut down; with
+        # Python's default handler that would kill us with -15 instead of exiting 0.
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: None)
+        try:
+            app = create_app(settings, store)
+            log.info("serving %s on http://%s:%d/", settings.storage.path, host, port)
+            uvicorn.Server(uvicorn_config(app, host, port)).run(sockets=[sock])
+        finally:
+            store.close()
     return 0
