@@ -41,13 +41,15 @@ from aggregator import publish
 from aggregator.errors import ServeError
 from aggregator.metrics import CONTENT_TYPE as METRICS_TYPE
 from aggregator.metrics import Metrics, StoreFigures
-from aggregator.models import Output, Settings
+from aggregator.models import Output, Settings, SourceState
 from aggregator.store import SearchError, Store
 
 log = logging.getLogger("aggregator.server")
 
 RELOAD_EVERY = 1.0  # seconds between checks of the store's outputs version
-STALL_GRACE = 120.0  # a source this much past its due time means polling has stalled
+# A source overdue by its interval (at least this) plus twice the fetch timeout means
+# polling has stalled.
+STALL_GRACE = 120.0
 MAX_HEAD_BYTES = 16 * 1024  # a request line and headers still incomplete past this: refused
 
 
@@ -349,32 +351,75 @@ def store_metrics(store: Store) -> Metrics:
 
 
 def health(settings: Settings, store: Store, now: datetime) -> tuple[bool, dict]:
-    """Healthy while no configured source is overdue by more than a grace period.
-
-    A source that fails is not a stall (it is backed off and reported); a source whose
-    next poll passed long ago means nothing is polling.
-    """
+    """/healthz: whether polling works, from the configured sources' poll state."""
     configured = {s.url for s in settings.sources}
     states = [s for s in store.source_states() if s.url in configured]
-    grace = timedelta(seconds=STALL_GRACE + 2 * settings.poll.timeout)
-    overdue = [
-        s.name
-        for s in states
-        if not s.gone and s.next_poll is not None and s.next_poll + grace < now
+    return judge_health(settings, states, store.last_poll(), now)
+
+
+def judge_health(
+    settings: Settings, states: list[SourceState], last_poll: datetime | None, now: datetime
+) -> tuple[bool, dict]:
+    """Unhealthy (503, ``ok: false``) for any of these, each given as a reason:
+
+    - the poller stalled: a source's next poll is overdue by more than its interval
+      (at least STALL_GRACE) plus twice the fetch timeout, so nothing is polling;
+    - no source has succeeded within its interval (every one failing, overdue, or not
+      polled yet);
+    - more than half of the sources are failing (their last poll failed).
+
+    Sources that answered 410 are not counted (they need the operator, not the poller);
+    a failing source is also not a stall: it is backed off and listed under ``failing``.
+    """
+    watched = [s for s in states if not s.gone]
+    intervals = {source.url: settings.source_interval(source) for source in settings.sources}
+
+    def overdue(s: SourceState) -> bool:
+        interval = intervals.get(s.url, settings.poll.interval)
+        grace = timedelta(seconds=max(STALL_GRACE, interval) + 2 * settings.poll.timeout)
+        return s.next_poll is not None and s.next_poll + grace < now
+
+    late = [s for s in watched if overdue(s)]
+    failing = [s for s in watched if s.error_count]
+    late_urls = {s.url for s in late}
+    succeeding = [
+        s for s in watched if s.last_success and not s.error_count and s.url not in late_urls
     ]
-    never = [s.name for s in states if s.last_poll is None]
-    last = store.last_poll()
-    ok = not overdue
+    reasons = []
+    if late:
+        reasons.append(
+            f"polling has stalled: {len(late)} source(s) overdue by more than their "
+            "interval (is the poller running?)"
+        )
+    if watched and not succeeding:
+        polled = any(s.last_poll for s in watched)
+        reasons.append(
+            "no source has succeeded within its interval"
+            if polled
+            else "no source has been polled yet"
+        )
+    if 2 * len(failing) > len(watched):
+        reasons.append(f"{len(failing)} of {len(watched)} sources are failing (more than half)")
+    successes = [s.last_success for s in watched if s.last_success]
+    ok = not reasons
     return ok, {
         "ok": ok,
-        "last_poll": last.isoformat() if last else None,
+        "reasons": reasons,
+        "last_poll": last_poll.isoformat() if last_poll else None,
+        "last_success": max(successes).isoformat() if successes else None,
         "sources": len(states),
-        "overdue": overdue,
-        "never_polled": never,
+        "succeeding": len(succeeding),
+        "overdue": [s.name for s in late],
+        "never_polled": [s.name for s in states if s.last_poll is None],
+        "gone": [s.name for s in states if s.gone],
         "failing": [
-            {"name": s.name, "error": s.last_error, "errors": s.error_count}
-            for s in states
-            if s.error_count
+            {
+                "name": s.name,
+                "error": s.last_error,
+                "errors": s.error_count,
+                "last_success": s.last_success.isoformat() if s.last_success else None,
+            }
+            for s in failing
         ],
     }
 

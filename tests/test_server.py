@@ -171,9 +171,12 @@ def test_healthz_says_503_when_polling_has_stalled(tmp_path: Path, feed_server) 
     with Store(settings.storage.path) as store:
         now = datetime.now(UTC)
         assert health(settings, store, now)[0] is True
-        # fifteen minutes after every source was due and nothing polled them: stalled
-        ok, body = health(settings, store, now + timedelta(minutes=30))
+        # due in 15 minutes; 15 minutes after that (the interval) plus twice the fetch
+        # timeout, nothing has polled them: stalled
+        assert health(settings, store, now + timedelta(minutes=25))[0] is True
+        ok, body = health(settings, store, now + timedelta(minutes=45))
     assert ok is False and len(body["overdue"]) == len(SOURCES)
+    assert body["reasons"][0].startswith("polling has stalled: 6 source(s) overdue")
 
 
 def test_serve_command_serves_what_poll_stored(tmp_path: Path, feed_server) -> None:
