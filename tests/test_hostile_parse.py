@@ -6,7 +6,6 @@ at what each source recorded, what the store holds and what was published.
 
 from __future__ import annotations
 
-import time
 import tracemalloc
 from collections.abc import Iterator
 
@@ -80,17 +79,17 @@ def test_entity_bombs_are_refused_with_a_reason(polled: tuple[Polled, HostileSer
 
 
 @pytest.mark.parametrize("body", [billion_laughs(), quadratic_blowup()], ids=["laughs", "quad"])
-def test_entity_bombs_cost_no_time_and_no_memory(body: bytes) -> None:
-    """Before the guard: about 5 s and 68 MB for the billion laughs (expat's own limit)."""
+def test_entity_bombs_cost_no_memory(body: bytes) -> None:
+    """Before the guard: about 5 s and 68 MB for the billion laughs (expat's own limit).
+    Refused before anything expands them: the peak stays near the body's size (the time
+    is bench/hostile_report.py's, not a timed test's)."""
     tracemalloc.start()
-    started = time.monotonic()
     try:
         with pytest.raises(ParseError, match="entity-expansion bomb"):
             parse_feed(body, url="https://x.example/feed", headers={})
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert time.monotonic() - started < 0.5
     assert peak < 2 * len(body) + 1_000_000
 
 

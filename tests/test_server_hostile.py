@@ -123,7 +123,8 @@ def test_slow_clients_do_not_stop_it_answering_others(served: tuple[str, Path]) 
             started = time.monotonic()
             response = httpx.get(base + "/feeds/politics.rss", timeout=5)
             assert response.status_code == 200
-            assert time.monotonic() - started < 1.0, f"round {round_}"
+            # a starved server would answer only after the slow clients time out
+            assert time.monotonic() - started < 3.0, f"round {round_}"
     finally:
         for s in slow:
             s.close()
