@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from aggregator import __version__, pipeline
-from aggregator.config import load_settings
+from aggregator.config import check_settings, load_settings
 from aggregator.errors import AggregatorError, ConfigError, StorageError
 from aggregator.fetch import new_event_loop
 from aggregator.models import PollOutcome, Settings, SourceState
@@ -180,10 +180,13 @@ def _database(args: argparse.Namespace, settings: Settings) -> str:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings, warnings = check_settings(args.config)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     print(
         f"{args.config}: ok: {len(settings.sources)} sources, "
         f"{len(settings.categories)} categories, {len(settings.rules)} rules"
+        + (f"; {len(warnings)} warning(s)" if warnings else "")
     )
     return 0
 

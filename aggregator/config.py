@@ -23,10 +23,11 @@ import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from aggregator.dedupe import canonical_url
 from aggregator.errors import ConfigError, ConfigProblem
 from aggregator.models import (
     Category,
@@ -39,7 +40,14 @@ from aggregator.models import (
     Storage,
 )
 
-__all__ = ["CONFIG_KEYS", "load_settings", "parse_duration", "parse_size"]
+__all__ = [
+    "CONFIG_KEYS",
+    "check_settings",
+    "feed_key",
+    "load_settings",
+    "parse_duration",
+    "parse_size",
+]
 
 # --- units -----------------------------------------------------------------------------
 
@@ -158,6 +166,20 @@ _BAD = _Bad()
 
 def load_settings(path: str | os.PathLike[str]) -> Settings:
     """Read, validate and convert ``path``; raise ``ConfigError`` with every problem."""
+    return check_settings(path)[0]
+
+
+def feed_key(url: str) -> str:
+    """What makes two subscriptions the same feed (as `import-opml` sees it): the URL
+    canonicalized like an article link (http/https, ``www.``, tracking parameters)."""
+    return canonical_url(url) if "://" in url else url
+
+
+def check_settings(
+    path: str | os.PathLike[str],
+) -> tuple[Settings, tuple[ConfigProblem, ...]]:
+    """``load_settings``, plus the warnings: things that work but are probably not meant
+    (`aggregator check` prints them and still exits 0)."""
     file = os.fspath(path)
     try:
         raw = Path(file).read_bytes()
@@ -253,7 +275,7 @@ def load_settings(path: str | os.PathLike[str]) -> Settings:
     settings = checker.settings(data)
     if checker.problems or settings is None:
         raise ConfigError(sorted(checker.problems, key=lambda p: p.line or 0))
-    return settings
+    return settings, tuple(checker.warnings)
 
 
 # --- the checker -----------------------------------------------------------------------
@@ -267,6 +289,7 @@ class _Checker:
         self.base_dir = base_dir
         self.lines: dict[str, int] = {}
         self.problems: list[ConfigProblem] = []
+        self.warnings: list[ConfigProblem] = []
 
     # where things are
 
@@ -646,6 +669,7 @@ class _Checker:
         ok = True
         names: dict[str, int] = {}
         urls: dict[str, int] = {}
+        feeds: dict[str, tuple[int, str]] = {}  # feed_key -> line and URL as written
         for i, item in enumerate(items):
             source, name, url = self.source(item, (*path, i), known)
             if source is None:
@@ -665,6 +689,21 @@ class _Checker:
                     ok = False
                 else:
                     seen[key] = line
+            if url is not None:
+                line = self.line((*path, i, "url")) or 0
+                twin = feeds.setdefault(feed_key(url), (line, url))
+                if twin[0] != line and _url_key(twin[1]) != _url_key(url):
+                    self.warnings.append(
+                        ConfigProblem(
+                            self.file,
+                            line,
+                            _field((*path, i, "url")),
+                            f"{url!r} is probably the same feed as {twin[1]!r} at line "
+                            f"{twin[0]} (they differ only in http/https, www. or tracking "
+                            "parameters): every item would be fetched twice, and "
+                            "`import-opml` counts them as one; keep one of them",
+                        )
+                    )
             if source is not None:
                 out.append(source)
         return tuple(out) if ok else None
@@ -722,7 +761,7 @@ class _Checker:
                         "file:///absolute/path/feed.xml, or just the path",
                     )
                     return _BAD
-                return url
+                return self.existing_file(url, unquote(parts.path), path)
             self.problem(
                 path,
                 f"{url!r} uses {scheme}://, which is not supported: use "
@@ -742,7 +781,19 @@ class _Checker:
                 f"https://{url} (or ./{url} if it is a local file)",
             )
             return _BAD
-        return self.local_path(url)
+        return self.existing_file(self.local_path(url), self.local_path(url), path)
+
+    def existing_file(self, url: str, file: str, path: FieldPath) -> str | _Bad:
+        """A local-file source must be there (a typo would fail every poll, silently)."""
+        if os.path.isfile(file):
+            return url
+        what = "is a directory" if os.path.isdir(file) else "does not exist"
+        self.problem(
+            path,
+            f"the file {file} {what}: fix the path (a relative one starts at "
+            f"{self.base_dir}), or remove the source",
+        )
+        return _BAD
 
     def category_list(
         self, value: Any, path: FieldPath, known: tuple[str, ...] | None

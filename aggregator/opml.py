@@ -36,9 +36,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from aggregator.config import load_settings, parse_duration
+from aggregator.config import feed_key, load_settings, parse_duration
 from aggregator.config_edit import NewCategory, NewSource, add_to_config
-from aggregator.dedupe import canonical_url
 from aggregator.errors import AggregatorError
 from aggregator.models import Settings
 from aggregator.text import normalize_text
@@ -154,10 +153,6 @@ def _same_title(a: str, b: str) -> bool:
     return bool(a) and normalize_text(a) == normalize_text(b)
 
 
-def _url_key(url: str) -> str:
-    return canonical_url(url) if "://" in url else url
-
-
 def _config_url(url: str) -> str:
     """A ``file:`` URL as the plain path feeds.yaml keeps (our export writes file URLs)."""
     parts = urlsplit(url)
@@ -204,12 +199,12 @@ def plan_import(
         plan.categories.append(NewCategory(slug=slug, title=title, description=folder.description))
         return slug
 
-    existing = {_url_key(s.url): s.name for s in settings.sources}
+    existing = {feed_key(s.url): s.name for s in settings.sources}
     names = {s.name for s in settings.sources}
     added: dict[str, int] = {}  # url key -> index in plan.sources
     for feed in feeds:
         feed = replace(feed, url=_config_url(feed.url))
-        key = _url_key(feed.url)
+        key = feed_key(feed.url)
         if key in existing:
             plan.skipped.append(f"{feed.url}: already in feeds.yaml as {existing[key]!r}")
             continue

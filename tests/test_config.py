@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 import textwrap
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -155,10 +157,13 @@ def test_relative_paths_resolve_against_the_config_directory(
         sources:
           - {name: local, url: feeds/local.xml, categories: [politics]}
           - {name: up, url: ../shared.xml, categories: [politics]}
-          - {name: abs, url: /srv/feeds/a.xml, categories: [politics]}
-          - {name: fileurl, url: "file:///srv/feeds/b.xml", categories: [politics]}
-        """,
+          - {name: abs, url: ABS/a.xml, categories: [politics]}
+          - {name: fileurl, url: "file://ABS/b.xml", categories: [politics]}
+        """.replace("ABS", str(tmp_path / "srv")),
     )
+    for feed in ("etc/aggregator/feeds/local.xml", "etc/shared.xml", "srv/a.xml", "srv/b.xml"):
+        (tmp_path / feed).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / feed).write_text("<rss/>")
     elsewhere = tmp_path / "somewhere" / "else"
     elsewhere.mkdir(parents=True)
     monkeypatch.chdir(elsewhere)
@@ -171,8 +176,8 @@ def test_relative_paths_resolve_against_the_config_directory(
     assert urls == [
         str(conf_dir / "feeds" / "local.xml"),
         str(tmp_path / "etc" / "shared.xml"),
-        "/srv/feeds/a.xml",
-        "file:///srv/feeds/b.xml",
+        str(tmp_path / "srv" / "a.xml"),
+        f"file://{tmp_path}/srv/b.xml",
     ]
     assert settings.path == relative_config
 
@@ -496,3 +501,61 @@ def test_not_utf8(tmp_path: Path) -> None:
     path.write_bytes('site: {title: "عربي"}\n'.encode("cp1256"))
     found = problems(path)
     assert len(found) == 1 and "UTF-8" in found[0].message
+
+
+# --- local files and the same feed twice -------------------------------------------------
+
+
+def test_a_local_file_source_that_does_not_exist(tmp_path: Path) -> None:
+    (tmp_path / "here.xml").write_text("<rss/>")
+    text = VALID.replace(
+        '  - name: "two"\n',
+        "  - {name: here, url: here.xml, categories: [politics]}\n"
+        "  - {name: typo, url: feeds/gone.xml, categories: [politics]}\n"
+        f"  - {{name: url, url: 'file://{tmp_path}/nope.rss', categories: [politics]}}\n"
+        f"  - {{name: dir, url: '{tmp_path}', categories: [politics]}}\n"
+        '  - name: "two"\n',
+    )
+    config = write(tmp_path, text)
+    found = problems(config)
+    typo = only(found, "sources[2].url")
+    assert typo.line == line_of(text, "name: typo")
+    assert str(config) == typo.file
+    assert f"the file {tmp_path / 'feeds' / 'gone.xml'} does not exist" in typo.message
+    assert f"a relative one starts at {tmp_path}" in typo.message
+    assert only(found, "sources[3].url").line == line_of(text, "name: url")
+    assert f"{tmp_path / 'nope.rss'} does not exist" in only(found, "sources[3].url").message
+    assert "is a directory" in only(found, "sources[4].url").message
+    assert [p.field for p in found] == ["sources[2].url", "sources[3].url", "sources[4].url"]
+
+
+def test_the_same_feed_as_http_and_https_is_a_warning(tmp_path: Path) -> None:
+    from aggregator.cli import main
+    from aggregator.config import check_settings
+
+    text = VALID.replace(
+        "    interval: 1h\n",
+        "    interval: 1h\n"
+        "  - {name: again, url: 'http://www.two.example.org/rss?utm_source=x', "
+        "categories: [labour]}\n",
+    )
+    config = write(tmp_path, text)
+    settings, warnings = check_settings(config)
+    assert len(settings.sources) == 3  # it loads: a warning, not an error
+    [warning] = warnings
+    assert warning.line == line_of(text, "name: again") and warning.field == "sources[2].url"
+    assert "same feed as 'https://two.example.org/rss' at line" in warning.message
+    assert "import-opml" in warning.message
+    assert str(warning).startswith(f"{config}:{warning.line}: sources[2].url: ")
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        assert main(["check", "--config", str(config)]) == 0
+    assert err.getvalue() == f"warning: {warning}\n"
+    assert out.getvalue().strip().endswith("; 1 warning(s)")
+    # the same URL written twice stays an error, with no warning on top
+    twice = VALID.replace(
+        "    interval: 1h\n",
+        "    interval: 1h\n"
+        "  - {name: again, url: 'https://two.example.org/rss', categories: [labour]}\n",
+    )
+    assert [p.field for p in problems(write(tmp_path, twice))] == ["sources[2].url"]

@@ -117,6 +117,7 @@ def test_round_trip_through_export_loses_nothing(
     tmp_path: Path, config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Give one source an Arabic folder of its own and a file source, to carry those too.
+    (tmp_path / "a.xml").write_text("<rss/>", encoding="utf-8")  # a file source must exist
     add_to_config(config, sources=[NewSource("أرشيف محلي", str(tmp_path / "a.xml"), ("women",))])
     import_opml(config, OPML / "inoreader.xml")
     original = load_settings(config)
