@@ -26,6 +26,7 @@ import hashlib
 import html
 import io
 import json
+import logging
 import re
 import time
 import urllib.parse
@@ -37,9 +38,23 @@ import feedparser
 import feedparser.encodings
 import nh3
 
-from aggregator import fastxml
 from aggregator.errors import ParseError
 from aggregator.models import ParsedFeed, ParsedItem
+
+# fastxml is built from feedparser's internals (pinned in pyproject.toml): a feedparser
+# that moved them makes its import fail, and every feed is read by feedparser alone.
+try:
+    from aggregator import fastxml
+except Exception as e:  # ImportError, AttributeError: anything it needs is gone
+    FAST_PATH_PROBLEM: str | None = f"{type(e).__name__}: {e}"
+    logging.getLogger("aggregator.parse").warning(
+        "feeds are read by feedparser alone (slower): the fast path needs feedparser "
+        "internals this version lacks (%s); install the feedparser version "
+        "pyproject.toml names",
+        FAST_PATH_PROBLEM,
+    )
+else:
+    FAST_PATH_PROBLEM = None
 
 __all__ = ["parse_feed", "sanitize_html"]
 
@@ -99,7 +114,7 @@ MAX_ITEMS_PER_FEED = 1_000  # the newest ones are kept
 _HARMLESS_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
 # fastxml reads plain RSS and Atom ~10x faster than feedparser, to the same result; the
 # tests switch it off to compare the two.
-FAST_PATH = True
+FAST_PATH = FAST_PATH_PROBLEM is None
 
 
 def _relative_url_resolver(base: str | None) -> Callable[[str], str | None]:

@@ -10,7 +10,8 @@ and sent as they are. A keep-alive GET or HEAD of a published path (no query str
 answered by the HTTP protocol itself (``FeedProtocol``, over uvicorn's httptools one),
 with no ASGI call; others with no query string by ``FeedApp`` before Starlette routes
 them; the rest by the routes. All three pick from the same prepared answers, by the same
-rules. uvicorn runs on uvloop and httptools, or on h11 and asyncio where they are missing,
+rules. uvicorn runs on uvloop and httptools, or on h11 and asyncio where they are missing
+(or where uvicorn's httptools protocol is not the one ``FeedProtocol`` was written for),
 with a 16 KB limit on a request's line and headers either way.
 """
 
@@ -550,10 +551,59 @@ except ImportError:  # pragma: no cover - a dependency, but not on Windows
 else:
     LOOP = "uvloop"
 
+# What FeedProtocol uses of uvicorn's httptools protocol (private API, pinned in
+# pyproject.toml): these methods, and these attributes set by the methods named.
+_PROTOCOL_METHODS = (
+    "data_received",
+    "on_message_begin",
+    "on_headers_complete",
+    "on_body",
+    "on_message_complete",
+    "on_response_complete",
+)
+_PROTOCOL_ATTRIBUTES = {
+    "__init__": ("config", "parser", "cycle", "server_state"),
+    "connection_made": ("flow", "transport"),
+    "on_message_begin": ("url", "headers"),
+}
+
+
+def fast_protocol_problem(protocol: type, cycle: type, flow: type) -> str | None:
+    """Why FeedProtocol cannot extend ``protocol`` (uvicorn's HttpToolsProtocol), or None.
+
+    Checked at import, so a uvicorn that moved things serves through plain uvicorn
+    (h11, which keeps the 16 KB head limit) instead of failing on the first request."""
+    for name in _PROTOCOL_METHODS:
+        if not callable(getattr(protocol, name, None)):
+            return f"HttpToolsProtocol.{name} is missing"
+    for method, attributes in _PROTOCOL_ATTRIBUTES.items():
+        code = getattr(getattr(protocol, method, None), "__code__", None)
+        for attribute in attributes:
+            if code is None or attribute not in code.co_names:
+                return f"HttpToolsProtocol.{method} no longer sets {attribute}"
+    for kind, attribute in ((cycle, "response_complete"), (flow, "write_paused")):
+        code = getattr(kind.__init__, "__code__", None)
+        if code is None or attribute not in code.co_names:
+            return f"{kind.__name__} has no {attribute}"
+    return None
+
+
 try:
-    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
-except ImportError:  # pragma: no cover - a dependency
+    from uvicorn.protocols.http.flow_control import FlowControl
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
+except ImportError as e:  # pragma: no cover - httptools is a dependency
+    FAST_PROTOCOL_PROBLEM: str | None = f"cannot import it ({e})"
+else:
+    FAST_PROTOCOL_PROBLEM = fast_protocol_problem(
+        HttpToolsProtocol, RequestResponseCycle, FlowControl
+    )
+if FAST_PROTOCOL_PROBLEM is not None:
     HTTP = "h11"
+    log.warning(
+        "serving with plain uvicorn (h11), not the fast protocol: uvicorn's httptools "
+        "protocol changed (%s); install the uvicorn version pyproject.toml names",
+        FAST_PROTOCOL_PROBLEM,
+    )
 else:
     HTTP = "httptools"
 

@@ -419,3 +419,42 @@ def test_the_usual_urls_take_the_shortcut():
     ]:
         assert fastxml._join(base, uri) is uri  # handed back without urllib
         assert _urljoin(base, uri) == uri
+
+
+# --- a feedparser without what the fast path reads ---------------------------------------
+
+WITHOUT_INTERNALS = """
+import json, sys
+import feedparser.datetimes
+del feedparser.datetimes._parse_date  # a feedparser release that renamed it
+from aggregator import parse
+feed = parse.parse_feed(open(sys.argv[1], "rb").read(), url=sys.argv[2], headers={})
+print(json.dumps({
+    "fast_path": parse.FAST_PATH,
+    "problem": parse.FAST_PATH_PROBLEM,
+    "feed": repr(feed),
+}))
+"""
+
+
+def test_without_the_internals_it_needs_feeds_are_read_by_feedparser(counting) -> None:
+    """Same result, only slower, and a warning that says why."""
+    import json
+    import subprocess
+
+    file = DATA / "site" / SOURCES[0][2]
+    url = "http://127.0.0.1:8080" + SOURCES[0][1]
+    fast = parse.parse_feed(file.read_bytes(), url=url, headers={})
+    assert counting.accepted == 1  # this process read it the fast way
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_INTERNALS, str(file), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = json.loads(done.stdout)
+    assert result["fast_path"] is False
+    assert "_parse_date" in result["problem"]
+    assert result["feed"] == repr(fast)  # feedparser's answer is the fast path's
+    assert "feeds are read by feedparser alone (slower)" in done.stderr
+    assert "install the feedparser version pyproject.toml names" in done.stderr

@@ -206,3 +206,88 @@ def test_serve_command_serves_what_poll_stored(tmp_path: Path, feed_server) -> N
         proc.terminate()
         proc.wait(10)
     assert proc.returncode == 0
+
+
+# --- a uvicorn whose httptools protocol is not the one FeedProtocol extends ---------------
+
+PLAIN_UVICORN = """
+import sys
+from uvicorn.protocols.http import httptools_impl
+del httptools_impl.HttpToolsProtocol.on_response_complete  # a uvicorn that moved it
+from aggregator import server
+assert server.HTTP == "h11", server.HTTP
+from aggregator.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_without_the_protocol_it_extends_the_server_falls_back_to_plain_uvicorn(
+    tmp_path: Path, feed_server
+) -> None:
+    import subprocess
+    import sys
+
+    from test_server_hostile import raw
+
+    serve_site(feed_server)
+    config = write_config(tmp_path, feed_server)
+    assert main(["poll", "--config", str(config)]) == 0
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", PLAIN_UVICORN, "serve", "--config", str(config)]
+        + ["--port", str(port)],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                first = httpx.get(base + "/feeds/politics.rss")
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and proc.poll() is None
+                time.sleep(0.1)
+        assert first.status_code == 200
+        assert len(feedparser.parse(first.content).entries) == 3
+        again = httpx.get(
+            base + "/feeds/politics.rss", headers={"if-none-match": first.headers["etag"]}
+        )
+        assert again.status_code == 304
+        # h11 keeps the limit on a request's head that FeedProtocol adds to httptools
+        head = b"GET /feeds/all.rss HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 40_000
+        assert not raw(base, head + b"\r\n\r\n", pieces=10).startswith(b"HTTP/1.1 200")
+    finally:
+        proc.terminate()
+        _out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 0
+    assert "serving with plain uvicorn (h11)" in err
+    assert "HttpToolsProtocol.on_response_complete is missing" in err
+
+
+@pytest.mark.parametrize(
+    ("broken", "problem"),
+    [
+        ("on_body", "HttpToolsProtocol.on_body is missing"),
+        ("flow", "HttpToolsProtocol.connection_made no longer sets flow"),
+        ("url", "HttpToolsProtocol.on_message_begin no longer sets url"),
+    ],
+)
+def test_what_the_fast_protocol_needs_is_checked(broken: str, problem: str) -> None:
+    from uvicorn.protocols.http.flow_control import FlowControl
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
+
+    from aggregator.server import fast_protocol_problem
+
+    assert fast_protocol_problem(HttpToolsProtocol, RequestResponseCycle, FlowControl) is None
+    if broken == "on_body":
+        changed = type("Changed", (HttpToolsProtocol,), {"on_body": None})
+    else:
+        method = "connection_made" if broken == "flow" else "on_message_begin"
+
+        def renamed(self: object) -> None:
+            self._renamed = None  # type: ignore[attr-defined]
+
+        changed = type("Changed", (HttpToolsProtocol,), {method: renamed})
+    assert fast_protocol_problem(changed, RequestResponseCycle, FlowControl) == problem
