@@ -155,6 +155,21 @@ def test_sources_says_which_database_it_read(tmp_path: Path, feed_server: FeedSe
     assert out.splitlines()[-1] == f"database: {tmp_path / 'cli.db'}"
 
 
+def test_the_shipped_unit_and_the_readme_name_one_database() -> None:
+    """The service reads its database from /etc/aggregator/feeds.yaml and nothing
+    else, so an operator's command with the same --config reaches the same database."""
+    root = Path(__file__).resolve().parents[1]
+    unit = (root / "deploy" / "aggregator.service").read_text(encoding="utf-8")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert not [line for line in unit.splitlines() if line.startswith("Environment=")]
+    config = "--config /etc/aggregator/feeds.yaml"
+    for line in unit.splitlines():
+        if line.startswith(("ExecStart=", "ExecStartPre=")):
+            assert config in line, line
+    assert "storage: {path: /var/lib/aggregator/aggregator.db}" in readme
+    assert f"aggregator sources {config}" in readme
+
+
 # --- one line, no traceback ------------------------------------------------------------
 
 
