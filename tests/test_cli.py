@@ -11,22 +11,18 @@
 from __future__ import annotations
 
 import io
-import os
 import socket
 import subprocess
 import sys
-import tempfile
-import traceback
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
+from conftest import as_nobody
 from feedserver import FeedServer, Route
 
 from aggregator.cli import main
-
-NOBODY = 65534
 
 
 def rss(guid: str) -> bytes:
@@ -171,54 +167,6 @@ def test_the_shipped_unit_and_the_readme_name_one_database() -> None:
 
 
 # --- one line, no traceback ------------------------------------------------------------
-
-
-@pytest.fixture
-def shared_dir() -> Iterator[Path]:
-    """A directory the nobody user can read (pytest's tmp_path is root's alone), with a
-    subdirectory ``closed`` only root may write."""
-    base = Path(tempfile.mkdtemp(prefix="aggregator-cli-"))
-    try:
-        base.chmod(0o755)
-        (base / "closed").mkdir(mode=0o755)
-        yield base
-    finally:
-        subprocess.run(["rm", "-rf", str(base)], check=False)
-
-
-def as_nobody(argv: list[str]) -> tuple[int, str]:
-    """`aggregator ARGV` in a forked child running as nobody; its exit status and
-    everything it printed. (Exec'ing the venv's python as nobody is impossible here: the
-    interpreter lives under /root. So the child forks from this process, with the
-    modules it needs already imported, and drops root's uid and gid before main.)"""
-    if os.geteuid() != 0:
-        pytest.skip("needs root, to drop to the nobody user")
-    import aggregator.publish  # noqa: F401 - imported before privileges are dropped
-    import aggregator.scheduler  # noqa: F401
-    import aggregator.server  # noqa: F401
-
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into pytest
-        code = 98
-        try:
-            os.close(read)
-            stream = os.fdopen(write, "w", buffering=1)
-            sys.stdout = sys.stderr = stream
-            os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
-            code = main(argv)
-        except BaseException:
-            traceback.print_exc()
-        finally:
-            sys.stdout.flush()
-            os._exit(code)
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        output = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), output
 
 
 def test_a_db_where_the_user_may_not_write(shared_dir: Path) -> None:
