@@ -166,7 +166,7 @@ _BAD = _Bad()
 
 def load_settings(path: str | os.PathLike[str]) -> Settings:
     """Read, validate and convert ``path``; raise ``ConfigError`` with every problem."""
-    return check_settings(path)[0]
+    return _load(path, warn=False)[0]
 
 
 def feed_key(url: str) -> str:
@@ -179,7 +179,14 @@ def check_settings(
     path: str | os.PathLike[str],
 ) -> tuple[Settings, tuple[ConfigProblem, ...]]:
     """``load_settings``, plus the warnings: things that work but are probably not meant
-    (`aggregator check` prints them and still exits 0)."""
+    (`aggregator check` prints them and still exits 0). Only `check` looks for them: it
+    costs a URL canonicalization per source, which every other command would pay."""
+    return _load(path, warn=True)
+
+
+def _load(
+    path: str | os.PathLike[str], *, warn: bool
+) -> tuple[Settings, tuple[ConfigProblem, ...]]:
     file = os.fspath(path)
     try:
         raw = Path(file).read_bytes()
@@ -221,7 +228,7 @@ def check_settings(
             ]
         ) from e
 
-    checker = _Checker(file, base_dir=Path(os.path.abspath(file)).parent)
+    checker = _Checker(file, base_dir=Path(os.path.abspath(file)).parent, warn=warn)
     try:
         node = yaml.compose(text, Loader=_LOADER)
         data = yaml.load(text, Loader=_LOADER)
@@ -284,9 +291,10 @@ def check_settings(
 class _Checker:
     """Collects problems while converting plain YAML data into settings records."""
 
-    def __init__(self, file: str, *, base_dir: Path) -> None:
+    def __init__(self, file: str, *, base_dir: Path, warn: bool = False) -> None:
         self.file = file
         self.base_dir = base_dir
+        self.warn = warn  # look for warnings too
         self.lines: dict[str, int] = {}
         self.problems: list[ConfigProblem] = []
         self.warnings: list[ConfigProblem] = []
@@ -689,7 +697,7 @@ class _Checker:
                     ok = False
                 else:
                     seen[key] = line
-            if url is not None:
+            if self.warn and url is not None:
                 line = self.line((*path, i, "url")) or 0
                 twin = feeds.setdefault(feed_key(url), (line, url))
                 if twin[0] != line and _url_key(twin[1]) != _url_key(url):
