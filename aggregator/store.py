@@ -250,7 +250,7 @@ def _entry_hash(source: Source) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def refusal(path: str, e: sqlite3.Error, doing: str = "database") -> StorageError:
+def _refusal(path: str, e: sqlite3.Error, doing: str = "database") -> StorageError:
     """The StorageError for what SQLite said, with what the operator can do about it.
 
     A lock held by another process is its own kind (``DatabaseLocked``): nothing is
@@ -292,6 +292,17 @@ def _unwritable(where: Path) -> str:
     )
 
 
+def _make_parent(path: Path) -> None:
+    """The database's directory, created if missing; a refusal names it and says why."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StorageError(
+            f"cannot create the directory {path.parent} for database {path}: {e.strerror or e}",
+            hint=_unwritable(path.parent),
+        ) from e
+
+
 def item_id_for(first_key: str) -> str:
     """An item's id: a name-based UUID of the first key it was seen under, fixed at insert."""
     return f"urn:uuid:{uuid.uuid5(ITEM_NAMESPACE, first_key)}"
@@ -320,7 +331,7 @@ class Store:
             if not readonly:
                 self._migrate()
         except sqlite3.Error as e:
-            raise refusal(self.path, e, "cannot open database") from e
+            raise _refusal(self.path, e, "cannot open database") from e
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -339,7 +350,7 @@ class Store:
             # crash part-way leaves a schema the next start completes.
             self.db.conn.executescript(DDL)
         except sqlite3.Error as e:
-            raise refusal(self.path, e, "cannot create the schema in") from e
+            raise _refusal(self.path, e, "cannot create the schema in") from e
         with self._write():
             version = self._meta("schema_version")
             if version is None:
@@ -400,7 +411,7 @@ class Store:
             if outermost and started is not None and self._group_seconds <= _age(started):
                 self._commit_group()
         except sqlite3.Error as e:
-            error = refusal(self.path, e)
+            error = _refusal(self.path, e)
             self._roll_back(error)
             raise error from e
         finally:
@@ -426,8 +437,8 @@ class Store:
             self._group_sources.append(source_url)
 
     def take_undone(self) -> dict[str, StorageError]:
-        """Sources whose stored poll a failed group commit undid, with the error: they
-        stay due and are polled again; their outcome must be reported as an error."""
+        """Sources whose stored poll a failed group commit undid, with the error: their
+        outcome must be reported (and recorded) as not stored."""
         undone, self._undone = self._undone, {}
         return undone
 
@@ -450,7 +461,7 @@ class Store:
             try:
                 self._commit_group()
             except sqlite3.Error as e:
-                self._roll_back(refusal(self.path, e))
+                self._roll_back(_refusal(self.path, e))
 
     def _rows(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[dict]:
         try:
@@ -458,7 +469,7 @@ class Store:
                 self.db.query(sql, dict(params) if isinstance(params, Mapping) else list(params))
             )
         except sqlite3.Error as e:
-            raise refusal(self.path, e) from e
+            raise _refusal(self.path, e) from e
 
     def _meta(self, key: str) -> str | None:
         rows = self._rows("SELECT value FROM meta WHERE key = ?", [key])
@@ -1259,7 +1270,7 @@ class Store:
         try:
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error as e:
-            raise refusal(self.path, e, "checkpoint failed: database") from e
+            raise _refusal(self.path, e, "checkpoint failed: database") from e
 
     # --- published outputs -------------------------------------------------------------
 
@@ -1366,17 +1377,6 @@ def fts_query(query: str) -> str:
             "the search has no words to look for: write one or more words, e.g. q=إضراب"
         )
     return " AND ".join(terms)
-
-
-def _make_parent(path: Path) -> None:
-    """The database's directory, created if missing; a refusal names it and says why."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise StorageError(
-            f"cannot create the directory {path.parent} for database {path}: {e.strerror or e}",
-            hint=_unwritable(path.parent),
-        ) from e
 
 
 def _dict_rows(cursor: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
