@@ -582,7 +582,7 @@ def fast_protocol_problem(protocol: type, cycle: type, flow: type) -> str | None
             if code is None or attribute not in code.co_names:
                 return f"HttpToolsProtocol.{method} no longer sets {attribute}"
     for kind, attribute in ((cycle, "response_complete"), (flow, "write_paused")):
-        code = getattr(kind.__init__, "__code__", None)
+        code = getattr(getattr(kind, "__init__", None), "__code__", None)
         if code is None or attribute not in code.co_names:
             return f"{kind.__name__} has no {attribute}"
     return None
