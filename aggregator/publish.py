@@ -180,7 +180,8 @@ class _Entry:
 
 
 def _title(item: StoredItem) -> str:
-    """A title readers can show: the item's own, else the start of its text, else its link."""
+    """A title readers can show: the item's own, else the start of its text, else its link,
+    else the name of its source. Never its id: ``urn:uuid:…`` says nothing to a reader."""
     title = " ".join(_clean(item.title).split())
     if title:
         return title
@@ -190,7 +191,7 @@ def _title(item: StoredItem) -> str:
     text = " ".join(_TAG_SHAPED.sub(" ", text).split())
     if text:
         return _shorten(text)
-    return _clean(item.link) or _clean(item.id)
+    return _clean(item.link) or (_clean(item.sources[0].name) if item.sources else "") or "…"
 
 
 _TAG_SHAPED = re.compile(r"</?[A-Za-z!][^<>]*>?")

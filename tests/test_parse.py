@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from aggregator import parse as parse_module
 from aggregator.errors import ParseError
 from aggregator.parse import parse_feed, sanitize_html
 
@@ -299,7 +300,10 @@ def test_empty_but_valid_feed_is_fine():
 
 
 def test_ill_formed_feed_with_entries_is_accepted_with_a_warning():
-    body = b'<rss version="2.0"><channel><title>t</title><item><title>A &amp B</title></item>'
+    body = (
+        b'<rss version="2.0"><channel><title>t</title><item><title>A &amp B</title></item>'
+        b"</channel></rss>"
+    )
     feed = parse_feed(body, url="https://x.example/", headers={})
     assert [i.title for i in feed.items] == ["A & B"]
     assert feed.warnings
@@ -397,8 +401,11 @@ def feedparser_url(path: Path) -> str:
     return "http://127.0.0.1:8097/tests/" + str(path.relative_to(CORPUS / "feedparser"))
 
 
-def test_feedparser_corpus_only_parse_errors_and_same_counts():
+def test_feedparser_corpus_only_parse_errors_and_same_counts(monkeypatch):
     needs_corpus()
+    # feedparser's own tests are mostly entries of one element (an id, an author): count
+    # them all, before the policy that an entry with nothing to show is not an item.
+    monkeypatch.setattr(parse_module, "_with_substance", lambda items, warnings: items)
     problems: list[str] = []
     checked = 0
     for path in corpus_files("feedparser"):
@@ -533,11 +540,11 @@ def test_peer_fixtures_parse_or_fail_cleanly():
         ("NetNewsWire/Resources/draw-down.atom", 25),
         ("NetNewsWire/Resources/allthis.json", 12),
         ("NetNewsWire/Resources/rose.json", 84),
-        ("NetNewsWire/Resources/authors.json", 4),
+        ("NetNewsWire/Resources/authors.json", 0),  # ids and authors: nothing to show
         ("fastfeedparser/integration/kagi.xml", 35),
-        ("fastfeedparser/integration/osm-pl.xml", 8),
+        ("fastfeedparser/integration/osm-pl.xml", 7),  # cut off inside the 8th
         ("fastfeedparser/integration/utf16_encoded.xml", 1),
-        ("lemon24-reader/data/invalid.json", 8),
+        ("lemon24-reader/data/invalid.json", 1),  # only "float id" has a title
         ("lemon24-reader/data/10.json", 0),
     ],
 )
