@@ -186,8 +186,7 @@ def _cmd_poll(args: argparse.Namespace) -> int:
             outcomes = runner.run(
                 pipeline.poll_sources(settings, store, sources, on_outcome=progress.update)
             )
-        stale = any(o.touched for o in outcomes) or not store.outputs_version()
-        changed = pipeline.regenerate(settings, store, stale=stale)
+        changed = pipeline.regenerate(settings, store)
     print(_summary(settings, outcomes, changed))
     return 0
 

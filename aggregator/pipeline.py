@@ -411,18 +411,19 @@ def render_all(settings: Settings, store: Store, now: datetime) -> dict[str, tup
     return files
 
 
-def regenerate(
-    settings: Settings, store: Store, now: datetime | None = None, *, stale: bool = True
-) -> list[str]:
+def regenerate(settings: Settings, store: Store, now: datetime | None = None) -> list[str]:
     """Render every published file and store the ones that changed; returns their paths.
 
-    ``stale=False`` says the poll changed nothing published: then nothing is rendered
-    unless the configuration changed since the last render (a tenth of a warm poll's
-    time otherwise, for the same bytes). The search index is brought up to date first,
-    in one transaction for the whole poll."""
+    The outputs remember what they were rendered from: the configuration and the store's
+    items version (``Store.items_version``). When neither moved, nothing is rendered (a
+    tenth of a warm poll's time otherwise, for the same bytes); when either did, for
+    whatever reason -- this poll, an earlier poll stopped before it rendered, a prune --
+    the outputs catch up. The search index is brought up to date first, in one
+    transaction for the whole poll."""
     store.flush_search_index()
-    key = hashlib.sha256(repr(settings).encode("utf-8")).hexdigest()
-    if not stale and store.render_key() == key:
+    config = hashlib.sha256(repr(settings).encode("utf-8")).hexdigest()
+    key = f"{config} {store.items_version()}"
+    if store.render_key() == key:
         return []
     moment = now or utcnow()
     return store.save_outputs(render_all(settings, store, moment), moment, render_key=key)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import re
 import sqlite3
 import time
@@ -64,8 +65,9 @@ from aggregator.models import (
 )
 
 # 2: full-text search (search_docs, items_fts), backfilled on open;
-# 3: slim story index (story_words, story_keys), rebuilt from schema 2's on open
-SCHEMA_VERSION = 3
+# 3: slim story index (story_words, story_keys), rebuilt from schema 2's on open;
+# 4: sources.site_url; items with nothing to show (stored from cut-off bodies) dropped
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 15_000
 # A story key shared by more items than this is ignored when looking for a new item's peers
 # (see Store._match_story): a story with more outlets than this in the dedupe window
@@ -75,6 +77,8 @@ HUB_KEY = 200
 # source would spend most of a first poll merging segments, and one for a whole first poll
 # builds the index in memory (200 MB at 47,000 items).
 SEARCH_BATCH = 2_000
+log = logging.getLogger("aggregator.store")
+
 # A fixed namespace so an item's id is a pure function of the first key it was seen under.
 ITEM_NAMESPACE = uuid.UUID("6f1d7c2e-4a57-5b8e-9a3c-2f0e8d1b7a44")
 
@@ -98,7 +102,8 @@ CREATE TABLE IF NOT EXISTS sources (
     error_count INTEGER NOT NULL DEFAULT 0,
     next_poll TEXT,                 -- NULL: due now
     moved_to TEXT,                  -- a 301 target seen once, not yet adopted
-    gone INTEGER NOT NULL DEFAULT 0 -- 410: not polled until the config entry changes
+    gone INTEGER NOT NULL DEFAULT 0, -- 410: not polled until the config entry changes
+    site_url TEXT                   -- the feed's own <link>: the source's web site
 );
 CREATE TABLE IF NOT EXISTS items (
     id TEXT PRIMARY KEY,
@@ -296,7 +301,11 @@ class Store:
                 # In this same transaction, so a crash part-way simply redoes it.
                 if int(version) < 2:  # written before search existed: index every item
                     self._backfill_search()
-                self._rebuild_story_index()
+                if int(version) < 3:
+                    self._rebuild_story_index()
+                if int(version) < 4:
+                    self._add_column("sources", "site_url", "TEXT")
+                    self._drop_empty_items()
                 self._set_meta("schema_version", str(SCHEMA_VERSION))
             elif int(version) > SCHEMA_VERSION:
                 raise StorageError(
@@ -304,6 +313,31 @@ class Store:
                     "upgrade the aggregator or use another --db"
                 )
         self.flush_search_index()  # texts queued before a crash, or by the backfill
+
+    def _add_column(self, table: str, column: str, declaration: str) -> None:
+        columns = {row[1] for row in self.db.conn.execute(f"PRAGMA table_info({table})")}
+        if column not in columns:
+            self.db.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+
+    def _drop_empty_items(self) -> None:
+        """Items with no link, no title and no text, which versions before schema 4 stored
+        from cut-off feed bodies: published as a blank headline (or their id) at the top of
+        every feed, for good. Dropped like a ``drop`` rule drops an item, so their keys stay
+        and they are never stored again."""
+        conn = self.db.conn
+        empty = (
+            "SELECT id FROM items WHERE dropped = 0 AND coalesce(link, '') = '' "
+            "AND trim(title) = '' AND trim(summary_html) = '' AND trim(content_html) = ''"
+        )
+        conn.execute(f"DELETE FROM item_categories WHERE item_id IN ({empty})")
+        dropped = conn.execute(f"UPDATE items SET dropped = 1 WHERE id IN ({empty})").rowcount
+        if dropped:
+            self._items_changed()
+            log.warning(
+                "%s: dropped %d empty item(s) stored by an older version from cut-off feeds",
+                self.path,
+                dropped,
+            )
 
     def close(self) -> None:
         self.db.conn.close()
@@ -419,6 +453,21 @@ class Store:
             [key, value],
         )
 
+    def _items_changed(self) -> None:
+        """Count a change to what is published, inside the transaction that made it.
+
+        Rendered outputs remember the count they were rendered at (``render_key``), so
+        they are brought up to date whenever they are behind the items: after a poll that
+        stored items but was stopped before it rendered, too."""
+        self.db.conn.execute(
+            "INSERT INTO meta(key, value) VALUES ('items_version', '1') ON CONFLICT(key) "
+            "DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"
+        )
+
+    def items_version(self) -> int:
+        """How many times what is published changed in this database (see _items_changed)."""
+        return int(self._meta("items_version") or 0)
+
     def integrity_check(self) -> str:
         return str(self._rows("PRAGMA integrity_check")[0]["integrity_check"])
 
@@ -504,6 +553,8 @@ class Store:
                 outcome = "not_modified" if http_status == 304 else "unchanged"
             else:
                 outcome = "new" if result.new_ids or result.updated_ids else "unchanged"
+            if result.touched_categories or result.new_ids or result.updated_ids:
+                self._items_changed()
             self.db.execute(
                 "UPDATE sources SET etag = ?, last_modified = ?, body_hash = ?, last_poll = ?, "
                 "last_success = ?, last_status = ?, last_error = NULL, error_count = 0, "
@@ -1198,6 +1249,8 @@ class Store:
                 [cutoff],
             ).rowcount
             conn.execute("DELETE FROM polls WHERE at < ?", [cutoff])
+            if deleted:
+                self._items_changed()
         return int(deleted)
 
     def checkpoint(self) -> None:
