@@ -11,19 +11,20 @@ import dataclasses
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from aggregator import __version__, pipeline
 from aggregator.config import load_settings
 from aggregator.errors import AggregatorError, ConfigError, StorageError
 from aggregator.fetch import new_event_loop
-from aggregator.models import PollOutcome, Settings, SourceState
+from aggregator.models import PollOutcome, Settings, Source, SourceState
 from aggregator.store import Store
 
 log = logging.getLogger("aggregator")
@@ -165,7 +166,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_poll(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    with Store(settings.storage.path) as store:
+    with Store(settings.storage.path) as store, _Interrupts() as interrupts:
         store.sync_sources(settings.sources)
         now = pipeline.utcnow()
         if args.source:
@@ -183,12 +184,84 @@ def _cmd_poll(args: argparse.Namespace) -> int:
             sources = pipeline.due_sources(settings, store, now)
         progress = _Progress(len(sources), sys.stderr)
         with progress, asyncio.Runner(loop_factory=new_event_loop) as runner:
-            outcomes = runner.run(
-                pipeline.poll_sources(settings, store, sources, on_outcome=progress.update)
-            )
+            outcomes = runner.run(interrupts.poll(settings, store, sources, progress.update))
         changed = pipeline.regenerate(settings, store)
     print(_summary(settings, outcomes, changed))
+    if interrupts.signum is not None:
+        print(_interrupted(interrupts.signum, len(sources), outcomes))
+        return 128 + interrupts.signum
     return 0
+
+
+class _Interrupts:
+    """SIGINT (Ctrl-C) and SIGTERM (cron's `timeout`, systemd) during `poll`.
+
+    The first one stops the poll: sources not yet polled are left for the next run (they
+    stay due), the ones still fetching or parsing are cancelled (nothing of theirs was
+    written; a write is never interrupted), what was stored is committed, the outputs are
+    rendered, and the command says what it stored and exits 128 + the signal (130, 143).
+    A second signal stops at once: every write is a transaction, and the next poll renders
+    what this one could not (see ``pipeline.regenerate``)."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self._stop: asyncio.Event | None = None
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> _Interrupts:
+        self._previous = {sig: signal.signal(sig, self._caught) for sig in self.SIGNALS}
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+
+    def _caught(self, signum: int, _frame: object = None) -> None:
+        if self.signum is not None:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        self.signum = signum
+        log.warning("%s: stopping the poll (again to stop at once)", signal.Signals(signum).name)
+        if self._stop is not None:
+            self._stop.set()
+
+    async def poll(
+        self,
+        settings: Settings,
+        store: Store,
+        sources: Sequence[Source],
+        on_outcome: Callable[[PollOutcome], None],
+    ) -> list[PollOutcome]:
+        # On the loop, signals go through the loop (a Python handler might wait for it).
+        loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        for sig in self.SIGNALS:
+            loop.add_signal_handler(sig, self._caught, sig)
+        try:
+            if self.signum is not None:
+                self._stop.set()
+            return await pipeline.poll_sources(
+                settings, store, sources, on_outcome=on_outcome, stop=self._stop
+            )
+        finally:
+            self._stop = None
+            for sig in self.SIGNALS:
+                loop.remove_signal_handler(sig)
+                signal.signal(sig, self._caught)
+
+
+def _interrupted(signum: int, total: int, outcomes: Sequence[PollOutcome]) -> str:
+    stored = [o for o in outcomes if o.outcome != "error"]
+    new = sum(o.new_items for o in stored)
+    left = total - len(outcomes)
+    return (
+        f"interrupted by {signal.Signals(signum).name}: {len(stored)} of {total} source(s) "
+        f"polled and stored ({new} new item(s)), published files up to date; "
+        f"{left} source(s) not polled, still due"
+    )
 
 
 class _Progress:

@@ -101,12 +101,17 @@ async def poll_sources(
     clock: Clock = utcnow,
     on_outcome: Callable[[PollOutcome], None] | None = None,
     fetcher: Fetcher | None = None,
+    stop: asyncio.Event | None = None,
 ) -> list[PollOutcome]:
     """Poll ``sources`` concurrently (within the config's limits) and store what changed.
 
     Store writes happen on this thread, each source's in one savepoint as its fetch ends;
     commits are grouped (at most ``COMMIT_EVERY_S`` apart), which a first poll needs.
     The daemon passes its own ``fetcher`` (connections stay pooled between polls).
+
+    When ``stop`` is set, the polls still fetching or parsing are cancelled (a write is
+    never interrupted: it is synchronous), what was stored is committed, and the outcomes
+    of the sources that finished are returned, in the order they finished.
     """
     store.sync_sources(settings.sources)
     # Many sources: parse in worker processes (started only if some body changed).
@@ -123,17 +128,33 @@ async def poll_sources(
                 if client is None:
                     client = await stack.enter_async_context(Fetcher(settings.poll))
 
+                finished: list[PollOutcome] = []
+
                 async def one(source: Source) -> PollOutcome:
                     async with in_flight:
                         outcome = await poll_source(
                             settings, store, client, source, clock, pool=pool
                         )
+                    finished.append(outcome)
                     log_outcome(outcome)
                     if on_outcome is not None:
                         on_outcome(outcome)
                     return outcome
 
-                outcomes = list(await asyncio.gather(*(one(s) for s in sources)))
+                polls = asyncio.gather(*(one(s) for s in sources))
+                if stop is None:
+                    outcomes = list(await polls)
+                else:
+                    stopping = asyncio.ensure_future(stop.wait())
+                    await asyncio.wait({polls, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                    stopping.cancel()
+                    if polls.done():
+                        outcomes = list(polls.result())
+                    else:
+                        polls.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await polls
+                        outcomes = finished
     finally:
         if pool is not None:
             pool.close()

@@ -21,6 +21,7 @@ class Route:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     validators: bool = True  # send ETag/Last-Modified and answer conditional requests with 304
+    hold: threading.Event | None = None  # answer only once this is set (at most 60 s)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ class FeedServer:
                 if route is None:
                     self._send(404, b"not found", {"Content-Type": "text/plain"})
                     return
+                if route.hold is not None:
+                    route.hold.wait(60)
                 out = {"Content-Type": route.content_type, **route.headers}
                 if route.status == 200 and route.validators:
                     etag = '"' + hashlib.sha1(route.body).hexdigest()[:16] + '"'
