@@ -338,7 +338,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     settings = _settings(args)
     out = Path(args.out)
     with Store(settings.storage.path) as store:
-        files = pipeline.render_all(settings, store, pipeline.utcnow())
+        files = pipeline.render_all(settings, store)
     for path, (body, _type) in files.items():
         _write_atomically(out / path.lstrip("/"), body)
     print(f"wrote {len(files)} files into {out}")

@@ -25,6 +25,7 @@ class Site:
     description: str = ""
     websub_hub: str | None = None
     max_limit: int = 500  # the largest ?limit= a served feed accepts
+    timezone: str = "UTC"  # IANA name: the pages show every date and time in it
 
 
 @dataclass(frozen=True)

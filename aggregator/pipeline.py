@@ -405,7 +405,7 @@ def log_outcome(outcome: PollOutcome) -> None:
 # --- publish ---------------------------------------------------------------------------
 
 
-def render_all(settings: Settings, store: Store, now: datetime) -> dict[str, tuple[bytes, str]]:
+def render_all(settings: Settings, store: Store) -> dict[str, tuple[bytes, str]]:
     """Every published file, path -> (body, content type). Feeds are deterministic, so an
     unchanged feed renders to the same bytes and keeps its ETag."""
     files: dict[str, tuple[bytes, str]] = {}
@@ -421,12 +421,12 @@ def render_all(settings: Settings, store: Store, now: datetime) -> dict[str, tup
             )
     files["/sources.opml"] = (publish.render_opml(settings), "text/x-opml; charset=utf-8")
     files["/index.html"] = (
-        publish.render_index(settings, latest, now),
+        publish.render_index(settings, latest),
         "text/html; charset=utf-8",
     )
     for category in settings.categories:  # served at /c/{name} too
         files[publish.category_page_path(category)] = (
-            publish.render_category_page(settings, category, latest[category.name], now),
+            publish.render_category_page(settings, category, latest[category.name]),
             "text/html; charset=utf-8",
         )
     return files
@@ -447,4 +447,4 @@ def regenerate(settings: Settings, store: Store, now: datetime | None = None) ->
     if store.render_key() == key:
         return []
     moment = now or utcnow()
-    return store.save_outputs(render_all(settings, store, moment), moment, render_key=key)
+    return store.save_outputs(render_all(settings, store), moment, render_key=key)

@@ -15,9 +15,10 @@ import html
 import json
 import re
 import xml.etree.ElementTree as ET
+import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from html.parser import HTMLParser
 from pathlib import PurePosixPath
 from typing import Any
@@ -30,7 +31,7 @@ from feedgen.util import xml_elem
 
 from aggregator import __version__
 from aggregator.errors import AggregatorError
-from aggregator.models import Category, Settings, Source, StoredItem
+from aggregator.models import Category, Settings, Site, Source, StoredItem
 
 FEED_FORMATS: dict[str, str] = {
     "rss": "application/rss+xml; charset=utf-8",
@@ -543,33 +544,32 @@ _STRINGS = {
         "all": "كل الأقسام",
         "opml": "قائمة المصادر (OPML)",
         "empty": "لا توجد مواد بعد.",
-        "now": "الآن",
         "more": "كل مواد القسم",
         "home": "الرئيسية",
         "sections": "الأقسام",
         "search": "للاشتراك في نتائج بحث:",
         "generated": "يُحدَّث تلقائيًا من مصادر مختارة.",
+        "zone": "الأوقات بتوقيت {zone}.",
     },
     "en": {
         "subscribe": "Subscribe:",
         "all": "All categories",
         "opml": "Sources (OPML)",
         "empty": "Nothing yet.",
-        "now": "just now",
         "more": "Everything in this category",
         "home": "Home",
         "sections": "Categories",
         "search": "Subscribe to a search:",
         "generated": "Updated automatically from selected sources.",
+        "zone": "Times are in {zone}.",
     },
 }
 
-# (one, two, 3 to 10, 11 and more): Arabic counts take a different form in each range.
-_AR_UNITS = {
-    "minute": ("دقيقة", "دقيقتين", "دقائق", "دقيقة"),
-    "hour": ("ساعة", "ساعتين", "ساعات", "ساعة"),
-    "day": ("يوم", "يومين", "أيام", "يومًا"),
-}
+_AR_MONTHS = (
+    "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
+    "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر",
+)  # fmt: skip
+_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 _FORMAT_LABELS = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
 
@@ -634,30 +634,26 @@ def _strings(language: str) -> dict[str, str]:
     return _STRINGS["ar"] if _is_arabic(language) else _STRINGS["en"]
 
 
-def _arabic_count(n: int, unit: str) -> str:
-    one, two, few, many = _AR_UNITS[unit]
-    if n == 1:
-        return f"منذ {one}"
-    if n == 2:
-        return f"منذ {two}"
-    if 3 <= n % 100 <= 10:
-        return f"منذ {n} {few}"
-    return f"منذ {n} {many}"
+def _zone(name: str) -> tzinfo:
+    return UTC if name == "UTC" else zoneinfo.ZoneInfo(name)
 
 
-def _time_ago(moment: datetime, now: datetime, language: str) -> str:
-    """ "3 hours ago" / "منذ 3 ساعات"; a date once it is more than a month old."""
-    seconds = (_utc(now) - _utc(moment)).total_seconds()
-    arabic = _is_arabic(language)
-    if seconds < 60:
-        return _strings(language)["now"]
-    for unit, size, limit in (("minute", 60, 60), ("hour", 3600, 24), ("day", 86400, 31)):
-        n = int(seconds // size)
-        if n < limit:
-            if arabic:
-                return _arabic_count(n, unit)
-            return f"{n} {unit}{'' if n == 1 else 's'} ago"
-    return _utc(moment).strftime("%Y-%m-%d")
+def _page_time(moment: datetime, site: Site) -> tuple[str, str]:
+    """When an item was published, as the pages show it: (ISO 8601 with the zone's
+    offset, for ``<time datetime>``; a date and time in the site's language and zone).
+
+    Absolute on purpose: pages are rendered when items change and a build is static, so
+    "3 hours ago" would be false an hour later."""
+    local = _utc(moment).astimezone(_zone(site.timezone))
+    clock = f"{local.hour:02d}:{local.minute:02d}"
+    primary = re.split(r"[-_]", site.language.strip().lower(), maxsplit=1)[0]
+    if primary == "ar":
+        text = f"{local.day} {_AR_MONTHS[local.month - 1]} {local.year}، {clock}"
+    elif primary == "en":
+        text = f"{local.day} {_EN_MONTHS[local.month - 1]} {local.year}, {clock}"
+    else:  # no month names for this language here: the form every reader can read
+        text = f"{local.year:04d}-{local.month:02d}-{local.day:02d} {clock}"
+    return local.isoformat(), text
 
 
 def category_page_path(category: Category) -> str:
@@ -703,7 +699,7 @@ def _excerpt(item: StoredItem) -> str:
     return _shorten(text, EXCERPT_CHARS) if text and text != _title(item) else ""
 
 
-def _headline(item: StoredItem, now: datetime, language: str, *, excerpt: bool = False) -> str:
+def _headline(item: StoredItem, site: Site, *, excerpt: bool = False) -> str:
     esc = html.escape
     title = esc(_title(item))
     link = _clean(item.link)
@@ -714,10 +710,8 @@ def _headline(item: StoredItem, now: datetime, language: str, *, excerpt: bool =
     meta: list[str] = []
     if item.sources:
         meta.append(f"<bdi>{esc(_clean(item.sources[0].name))}</bdi>")
-    published = _utc(item.published)
-    meta.append(
-        f'<time datetime="{_rfc3339(published)}">{esc(_time_ago(published, now, language))}</time>'
-    )
+    stamp, when = _page_time(item.published, site)
+    meta.append(f'<time datetime="{stamp}">{esc(when)}</time>')
     more = ""
     if excerpt:
         text = _excerpt(item)
@@ -773,6 +767,7 @@ def _page(
 {_subscribe_links(None, strings, prefix, strings["all"])}
 <p><a href="{esc(prefix)}sources.opml" type="text/x-opml">{esc(strings["opml"])}</a></p>
 <p>{esc(strings["search"])} <bdi dir="ltr"><code>search.{{rss,atom,json}}?q=…</code></bdi></p>
+<p>{esc(strings["zone"].format(zone=site.timezone))}</p>
 <p>{esc(strings["generated"])}</p>
 </div></footer>
 </body>
@@ -785,14 +780,12 @@ def _category_section(
     settings: Settings,
     category: Category,
     items: Sequence[StoredItem],
-    now: datetime,
     *,
     prefix: str,
     on_index: bool,
 ) -> str:
     esc = html.escape
-    language = settings.site.language
-    strings = _strings(language)
+    strings = _strings(settings.site.language)
     page = prefix + category_page_path(category).lstrip("/")
     heading = esc(_clean(category.title))
     if on_index:
@@ -806,7 +799,7 @@ def _category_section(
     shown = items[:INDEX_HEADLINES] if on_index else items
     if shown:
         parts.append('<ol class="headlines">')
-        parts.extend(_headline(item, now, language, excerpt=not on_index) for item in shown)
+        parts.extend(_headline(item, settings.site, excerpt=not on_index) for item in shown)
         parts.append("</ol>")
         if on_index:
             parts.append(f'<a class="more" href="{esc(page)}">{esc(strings["more"])}</a>')
@@ -816,14 +809,12 @@ def _category_section(
     return "\n".join(parts)
 
 
-def render_index(
-    settings: Settings, latest: Mapping[str, Sequence[StoredItem]], now: datetime
-) -> bytes:
+def render_index(settings: Settings, latest: Mapping[str, Sequence[StoredItem]]) -> bytes:
     """The home page: each category's newest headlines and its subscribe links, in the
     site's language and direction, with no script and nothing loaded from elsewhere."""
     sections = [
         _category_section(
-            settings, category, latest.get(category.name, ()), now, prefix="", on_index=True
+            settings, category, latest.get(category.name, ()), prefix="", on_index=True
         )
         for category in settings.categories
     ]
@@ -838,7 +829,7 @@ def render_index(
 
 
 def render_category_page(
-    settings: Settings, category: Category, items: Sequence[StoredItem], now: datetime
+    settings: Settings, category: Category, items: Sequence[StoredItem]
 ) -> bytes:
     """One category's page (``/c/{name}``): every published item with a short excerpt."""
     prefix = "../"
@@ -848,5 +839,5 @@ def render_category_page(
         prefix=prefix,
         alternates=_alternates(settings, [category, None], prefix),
         current=category.name,
-        body=_category_section(settings, category, items, now, prefix=prefix, on_index=False),
+        body=_category_section(settings, category, items, prefix=prefix, on_index=False),
     )

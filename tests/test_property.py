@@ -134,7 +134,7 @@ def test_mutated_documents_are_stored_once_and_published_clean(body: bytes, ctyp
                     next_poll=now,
                 )
             assert result.new_ids == ()
-            files = pipeline.render_all(conf, store, now)
+            files = pipeline.render_all(conf, store)
             stored = store.db.execute("SELECT count(*), count(DISTINCT id) FROM items").fetchone()
     assert stored[0] == stored[1] <= len(feed.items)
     published = json.loads(files["/feeds/all.json"][0])
