@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
+import hashlib
 import logging
 import os
 import shutil
@@ -88,6 +90,12 @@ def _parser() -> argparse.ArgumentParser:
     which = p.add_mutually_exclusive_group()
     which.add_argument("--all", action="store_true", help="poll every source, due or not")
     which.add_argument("--source", metavar="NAME", help="poll only this source (by name)")
+    command(
+        "prune",
+        _cmd_prune,
+        "retention, story index and WAL checkpoint now (the daemon does it hourly, poll "
+        "when it is due)",
+    )
     p = command("build", _cmd_build, "write the published files as static files into DIR")
     p.add_argument("--out", required=True, metavar="DIR", help="the directory to write into")
     p = command("serve", _cmd_serve, "the HTTP server alone, over what is stored")
@@ -185,6 +193,8 @@ def _cmd_poll(args: argparse.Namespace) -> int:
         progress = _Progress(len(sources), sys.stderr)
         with progress, asyncio.Runner(loop_factory=new_event_loop) as runner:
             outcomes = runner.run(interrupts.poll(settings, store, sources, progress.update))
+        if interrupts.signum is None:
+            pipeline.maintain_if_due(settings, store, pipeline.utcnow())
         changed = pipeline.regenerate(settings, store)
     print(_summary(settings, outcomes, changed))
     if interrupts.signum is not None:
@@ -334,15 +344,71 @@ def _summary(settings: Settings, outcomes: list[PollOutcome], changed: list[str]
     return "\n".join(lines)
 
 
+def _cmd_prune(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    with Store(settings.storage.path) as store:
+        done = pipeline.maintain(settings, store, pipeline.utcnow())
+        changed = pipeline.regenerate(settings, store)
+    print(
+        f"pruned {done.pruned} item(s) older than {settings.storage.retention_days} days "
+        f"(the newest {settings.site.max_items} of each feed are kept); "
+        f"{done.forgotten} item(s) left the story index; the database is checkpointed; "
+        f"{len(changed)} published file(s) changed"
+    )
+    return 0
+
+
+# What `build` wrote into a directory, so the next build can remove what it no longer has.
+BUILD_MANIFEST = ".aggregator-build"
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     settings = _settings(args)
     out = Path(args.out)
     with Store(settings.storage.path) as store:
         files = pipeline.render_all(settings, store)
+    written: dict[str, str] = {}
     for path, (body, _type) in files.items():
-        _write_atomically(out / path.lstrip("/"), body)
-    print(f"wrote {len(files)} files into {out}")
+        relative = path.lstrip("/")
+        _write_atomically(out / relative, body)
+        written[relative] = hashlib.sha256(body).hexdigest()
+    removed = _remove_unwritten(out, _read_manifest(out), written)
+    manifest = "".join(f"{digest}  {path}\n" for path, digest in sorted(written.items()))
+    _write_atomically(out / BUILD_MANIFEST, manifest.encode("utf-8"))
+    gone = f"; removed {removed} file(s) an earlier build wrote, gone now" if removed else ""
+    print(f"wrote {len(files)} files into {out}{gone}")
     return 0
+
+
+def _read_manifest(out: Path) -> dict[str, str]:
+    """path -> sha256 of what the last build wrote there ({} when there is no manifest)."""
+    try:
+        text = (out / BUILD_MANIFEST).read_text(encoding="utf-8")
+    except (FileNotFoundError, UnicodeDecodeError):
+        return {}
+    entries = (line.split("  ", 1) for line in text.splitlines() if "  " in line)
+    return {path: digest for digest, path in entries}
+
+
+def _remove_unwritten(out: Path, previous: dict[str, str], written: dict[str, str]) -> int:
+    """Remove what the last build wrote and this one did not (a removed category's files),
+    only if the file still holds the bytes it wrote: a file the operator put there, or
+    changed since, is theirs. Never anything outside ``out``."""
+    root = out.resolve()
+    removed = 0
+    for relative, digest in previous.items():
+        if relative in written or relative.startswith(("/", "\\")) or ".." in relative.split("/"):
+            continue
+        target = out / relative
+        if target.is_symlink() or not target.is_file() or root not in target.resolve().parents:
+            continue
+        if hashlib.sha256(target.read_bytes()).hexdigest() != digest:
+            continue
+        target.unlink()
+        removed += 1
+        with contextlib.suppress(OSError):  # a directory it emptied (not if anything is left)
+            target.parent.rmdir()
+    return removed
 
 
 def _write_atomically(target: Path, body: bytes) -> None:

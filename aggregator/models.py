@@ -321,6 +321,14 @@ class SaveResult:
 
 
 @dataclass(frozen=True)
+class Maintenance:
+    """What one run of maintenance (retention, story index, WAL checkpoint) did."""
+
+    pruned: int  # items older than storage.retention_days, deleted
+    forgotten: int  # items past the story horizon, dropped from the story index
+
+
+@dataclass(frozen=True)
 class Output:
     """A rendered published file, as stored and served."""
 

@@ -18,12 +18,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from aggregator import publish
-from aggregator.dedupe import StoryMatcher
+from aggregator.dedupe import StoryMatcher, story_horizon
 from aggregator.errors import FetchError, ParseError, StorageError
 from aggregator.fetch import Fetcher
 from aggregator.models import (
     Candidate,
     Fetched,
+    Maintenance,
     ParsedFeed,
     PollOutcome,
     Settings,
@@ -41,6 +42,7 @@ MAX_STRETCH = 6.0  # a feed's own ttl or max-age may lengthen its interval up to
 # A poll of many sources commits at most this often (see Store.grouped_commits).
 COMMIT_EVERY_S = 1.0
 FEED_FORMATS = ("rss", "atom", "json")
+MAINTENANCE_EVERY = timedelta(hours=1)
 
 Clock = Callable[[], datetime]
 
@@ -400,6 +402,44 @@ def log_outcome(outcome: PollOutcome) -> None:
         log.info("%s: %d new, %d updated", name, outcome.new_items, outcome.updated_items)
     else:
         log.debug("%s: %s", name, outcome.outcome.replace("_", " "))
+
+
+# --- maintenance -----------------------------------------------------------------------
+
+
+def maintain(settings: Settings, store: Store, now: datetime) -> Maintenance:
+    """Retention (never the newest ``max_items`` of a feed), the story index's horizon and
+    a WAL checkpoint: what the daemon does hourly, `aggregator prune` now, and `poll` when
+    it is due. Remembered in the store, so whoever runs it, the others wait an hour."""
+    pruned = store.prune(
+        now - timedelta(days=settings.storage.retention_days),
+        settings.site.max_items,
+        [c.name for c in settings.categories],
+    )
+    forgotten = store.prune_story_index(story_horizon(now, settings.dedupe.window))
+    store.set_last_maintenance(now)
+    store.checkpoint()
+    if pruned:
+        log.info(
+            "maintenance: pruned %d item(s) older than %d days",
+            pruned,
+            settings.storage.retention_days,
+        )
+    return Maintenance(pruned=pruned, forgotten=forgotten)
+
+
+def maintain_if_due(settings: Settings, store: Store, now: datetime) -> Maintenance | None:
+    """``maintain`` when it last ran ``MAINTENANCE_EVERY`` ago or more (for `poll`, which
+    cron runs without the daemon). A database that never had maintenance starts the clock
+    instead: a new one has nothing to prune, and a first poll's large WAL is folded back
+    by SQLite itself as it goes."""
+    last = store.last_maintenance()
+    if last is None:
+        store.set_last_maintenance(now)
+        return None
+    if now - last < MAINTENANCE_EVERY:
+        return None
+    return maintain(settings, store, now)
 
 
 # --- publish ---------------------------------------------------------------------------

@@ -1253,6 +1253,13 @@ class Store:
                 self._items_changed()
         return int(deleted)
 
+    def last_maintenance(self) -> datetime | None:
+        return from_text(self._meta("last_maintenance"))
+
+    def set_last_maintenance(self, moment: datetime) -> None:
+        with self._write():
+            self._set_meta("last_maintenance", to_text(moment))
+
     def checkpoint(self) -> None:
         """Fold the WAL back into the database file so it does not grow without bound."""
         try:
