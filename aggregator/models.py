@@ -162,6 +162,7 @@ class SourceRef:
 
     name: str
     url: str
+    site: str | None = None  # its web site (the feed's own link), when the feed gave one
 
 
 @dataclass(frozen=True)

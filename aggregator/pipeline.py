@@ -295,6 +295,7 @@ def _store_fetched(
         moved_to=moved_to,
         elapsed=fetched.elapsed,
         stories=_story_matcher(settings),
+        site_url=parsed.link if parsed is not None else None,
     )
     outcome: Literal["new", "unchanged", "not_modified"]
     if parsed is None:

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, tzinfo
 from html.parser import HTMLParser
 from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -31,7 +31,7 @@ from feedgen.util import xml_elem
 
 from aggregator import __version__
 from aggregator.errors import AggregatorError
-from aggregator.models import Category, Settings, Site, Source, StoredItem
+from aggregator.models import Category, Settings, Site, Source, SourceRef, StoredItem
 
 FEED_FORMATS: dict[str, str] = {
     "rss": "application/rss+xml; charset=utf-8",
@@ -198,14 +198,27 @@ def _title(item: StoredItem) -> str:
 _TAG_SHAPED = re.compile(r"</?[A-Za-z!][^<>]*>?")
 
 
-def _also_published(settings: Settings, sources: Sequence[tuple[str, str]]) -> str:
+def _also_published(settings: Settings, sources: Sequence[tuple[str, str | None]]) -> str:
     arabic = _is_arabic(settings.site.language)
     label = "نُشر أيضًا في:" if arabic else "Also published by:"
     separator = "، " if arabic else ", "
     links = separator.join(
-        f'<a href="{html.escape(url)}">{html.escape(name)}</a>' for name, url in sources
+        f'<a href="{html.escape(url)}">{html.escape(name)}</a>' if url else html.escape(name)
+        for name, url in sources
     )
     return f'<p dir="auto">{label} {links}</p>'
+
+
+def _site_of(source: SourceRef) -> str | None:
+    """Where a reader clicking an outlet's name should land: its web site (the feed's own
+    link), else the home of the host serving its feed; never the feed document itself,
+    which a browser downloads or shows as XML. None for a local file."""
+    if source.site and _HTTP_URL.match(source.site):
+        return _clean(source.site)
+    parts = urlsplit(source.url)
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return _clean(f"{parts.scheme}://{parts.netloc}/")
+    return None
 
 
 def _prepare(settings: Settings, item: StoredItem) -> _Entry:
@@ -221,12 +234,12 @@ def _prepare(settings: Settings, item: StoredItem) -> _Entry:
     summary = _clean(item.summary_html)
     body = content or summary
     if len(sources) > 1:
-        # A story's other outlets link to their own article; an outlet that carried this
-        # very item (same link or guid) links to its feed.
+        # A story's other outlets link to their own article; an outlet without one (it
+        # carried this very item, or its telling had no link) links to its site.
         articles = {r.source.url: r.link for r in item.related if r.link}
         shown = tuple(
-            (name, _clean(articles[s.url]) if s.url in articles else url)
-            for s, (name, url) in zip(item.sources, sources, strict=True)
+            (name, _clean(articles[s.url]) if s.url in articles else _site_of(s))
+            for s, (name, _url) in zip(item.sources, sources, strict=True)
         )
         body = body + _also_published(settings, shown[1:])
     atom_id = item.id if _URI_SCHEME.match(item.id) else f"urn:aggregator:item:{quote(item.id)}"

@@ -536,12 +536,14 @@ class Store:
         moved_to: str | None = None,
         elapsed: float = 0.0,
         stories: StoryMatcher | None = None,
+        site_url: str | None = None,
     ) -> SaveResult:
         """Store a successful poll: items, poll state and history, in one transaction.
 
         ``candidates`` is None when the body was not parsed (304 or the same body hash).
         ``stories`` decides near-duplicates: a new item with a story signature joins the
-        earlier story it matches instead of being published on its own.
+        earlier story it matches instead of being published on its own. ``site_url`` is
+        the feed's own link (the source's web site), kept when given.
         """
         with self._write():
             result = (
@@ -553,7 +555,13 @@ class Store:
                 outcome = "not_modified" if http_status == 304 else "unchanged"
             else:
                 outcome = "new" if result.new_ids or result.updated_ids else "unchanged"
-            if result.touched_categories or result.new_ids or result.updated_ids:
+            site_moved = 0
+            if site_url is not None:  # items name their sources' sites: a change shows
+                site_moved = self.db.conn.execute(
+                    "UPDATE sources SET site_url = ? WHERE url = ? AND site_url IS NOT ?",
+                    [site_url, source.url, site_url],
+                ).rowcount
+            if result.touched_categories or result.new_ids or result.updated_ids or site_moved:
                 self._items_changed()
             self.db.execute(
                 "UPDATE sources SET etag = ?, last_modified = ?, body_hash = ?, last_poll = ?, "
@@ -1082,12 +1090,14 @@ class Store:
             categories[row["item_id"]].append(row["category"])
         sources: dict[str, list[SourceRef]] = defaultdict(list)
         for row in self._rows(
-            "SELECT s.item_id, s.source_url, coalesce(src.name, s.source_url) AS name "
-            "FROM item_sources s LEFT JOIN sources src ON src.url = s.source_url "
+            "SELECT s.item_id, s.source_url, coalesce(src.name, s.source_url) AS name, "
+            "src.site_url FROM item_sources s LEFT JOIN sources src ON src.url = s.source_url "
             f"WHERE s.item_id IN ({marks_every}) ORDER BY s.item_id, s.position",
             every,
         ):
-            sources[row["item_id"]].append(SourceRef(name=row["name"], url=row["source_url"]))
+            sources[row["item_id"]].append(
+                SourceRef(name=row["name"], url=row["source_url"], site=row["site_url"])
+            )
         related: dict[str, list[RelatedItem]] = defaultdict(list)
         for story_id, group in members.items():
             seen = {ref.url for ref in sources[story_id]}

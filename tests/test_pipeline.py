@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -352,3 +353,15 @@ def test_a_poll_that_changes_nothing_renders_nothing_unless_the_config_changed(
     with Store(load_settings(config).storage.path) as store:
         index = {o.path: o.body for o in store.outputs()}["/index.html"].decode("utf-8")
     assert "منبر العمال" in index
+
+
+def test_also_published_by_links_each_outlets_site_never_its_feed(polled) -> None:
+    """Agency, Women and Work and Secularists carry the strike under one link: the other
+    two outlets had no article link of their own, so the line links their web sites (the
+    feeds' own <link>, home_page_url), not feed documents a browser would download."""
+    _config, out, _summary = polled
+    strike = next(e for e in read_feeds(out, "all")["atom"].entries if e.title == STRIKE)
+    content = strike.content[0].value
+    line = content[content.index("نُشر أيضًا في") :]
+    hrefs = re.findall(r'href="([^"]+)"', line)
+    assert sorted(hrefs) == ["https://secular.example/", "https://women.example/"], line
