@@ -366,7 +366,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     settings = _settings(args)
     out = Path(args.out)
     with Store(settings.storage.path) as store:
-        files = pipeline.render_all(settings, store)
+        files = pipeline.render_all(settings, store, served=False)
     written: dict[str, str] = {}
     for path, (body, _type) in files.items():
         relative = path.lstrip("/")

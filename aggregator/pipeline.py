@@ -446,9 +446,12 @@ def maintain_if_due(settings: Settings, store: Store, now: datetime) -> Maintena
 # --- publish ---------------------------------------------------------------------------
 
 
-def render_all(settings: Settings, store: Store) -> dict[str, tuple[bytes, str]]:
+def render_all(
+    settings: Settings, store: Store, *, served: bool = True
+) -> dict[str, tuple[bytes, str]]:
     """Every published file, path -> (body, content type). Feeds are deterministic, so an
-    unchanged feed renders to the same bytes and keeps its ETag."""
+    unchanged feed renders to the same bytes and keeps its ETag. ``served`` pages offer
+    the server's search; a static build (``served=False``) has none to offer."""
     files: dict[str, tuple[bytes, str]] = {}
     latest: dict[str, list] = {}
     for category in (None, *settings.categories):
@@ -462,12 +465,12 @@ def render_all(settings: Settings, store: Store) -> dict[str, tuple[bytes, str]]
             )
     files["/sources.opml"] = (publish.render_opml(settings), "text/x-opml; charset=utf-8")
     files["/index.html"] = (
-        publish.render_index(settings, latest),
+        publish.render_index(settings, latest, served=served),
         "text/html; charset=utf-8",
     )
     for category in settings.categories:  # served at /c/{name} too
         files[publish.category_page_path(category)] = (
-            publish.render_category_page(settings, category, latest[category.name]),
+            publish.render_category_page(settings, category, latest[category.name], served=served),
             "text/html; charset=utf-8",
         )
     return files

@@ -84,8 +84,11 @@ class SearchFeed(Category):
     query: str = ""
 
 
-def search_path(query: str, fmt: str) -> str:
-    return f"/search.{fmt}?q={quote(query, safe='')}"
+def search_path(query: str, fmt: str, category: str | None = None) -> str:
+    """The served path of a search's feed (``fmt`` rss, atom, json) or page (``html``)."""
+    stem = "/search" if fmt == "html" else f"/search.{fmt}"
+    extra = f"&category={quote(category, safe='')}" if category else ""
+    return f"{stem}?q={quote(query, safe='')}{extra}"
 
 
 def _self_url(settings: Settings, category: Category | None, fmt: str) -> str:
@@ -560,7 +563,12 @@ _STRINGS = {
         "more": "كل مواد القسم",
         "home": "الرئيسية",
         "sections": "الأقسام",
-        "search": "للاشتراك في نتائج بحث:",
+        "search": "بحث",
+        "search_label": "ابحث في الأخبار",
+        "results": "نتائج البحث عن «{query}»",
+        "results_in": "نتائج البحث عن «{query}» في {category}",
+        "no_results": "لا نتائج لهذا البحث.",
+        "search_hint": "اكتب كلمة أو أكثر، مثل: إضراب",
         "generated": "يُحدَّث تلقائيًا من مصادر مختارة.",
         "zone": "الأوقات بتوقيت {zone}.",
     },
@@ -572,7 +580,12 @@ _STRINGS = {
         "more": "Everything in this category",
         "home": "Home",
         "sections": "Categories",
-        "search": "Subscribe to a search:",
+        "search": "Search",
+        "search_label": "Search the news",
+        "results": "Results for “{query}”",
+        "results_in": "Results for “{query}” in {category}",
+        "no_results": "Nothing found.",
+        "search_hint": "Type one or more words.",
         "generated": "Updated automatically from selected sources.",
         "zone": "Times are in {zone}.",
     },
@@ -632,6 +645,13 @@ ol.headlines li:first-child { border-block-start: 0; }
   min-height: 2rem; padding: 0.4rem 0.65rem; text-decoration: none; }
 .button:hover, .button:focus { background: var(--rss); color: #fff; }
 .more { display: inline-block; font-size: 0.95rem; margin-block-start: 0.4rem; }
+form.search { display: flex; gap: 0.4rem; margin-block-start: 0.75rem; max-width: 32rem; }
+form.search input { background: var(--bg); border: 1px solid var(--muted);
+  border-radius: 0.4rem; color: var(--fg); flex: 1; font: inherit; min-height: 2.5rem;
+  min-width: 0; padding: 0.3rem 0.7rem; }
+form.search button { background: var(--accent); border: 1px solid var(--accent);
+  border-radius: 0.4rem; color: #fff; cursor: pointer; font: inherit; font-weight: 600;
+  min-height: 2.5rem; padding: 0.3rem 1rem; }
 footer { border-block-start: 1px solid var(--rule); color: var(--muted); font-size: 0.9rem;
   padding-block: 1rem 2rem; }
 footer p { margin: 0.35rem 0; }
@@ -733,6 +753,18 @@ def _headline(item: StoredItem, site: Site, *, excerpt: bool = False) -> str:
     return f'<li>{heading}<span class="meta">{" · ".join(meta)}</span>{more}</li>'
 
 
+def _search_form(strings: Mapping[str, str], prefix: str, query: str) -> str:
+    """A plain GET form (no script) to the served search page: ``/search?q=…``."""
+    esc = html.escape
+    return (
+        f'<form class="search" role="search" method="get" action="{esc(prefix)}search">'
+        f'<input type="search" name="q" value="{esc(query)}" dir="auto" maxlength="200" '
+        f'aria-label="{esc(strings["search_label"])}" '
+        f'placeholder="{esc(strings["search_label"])}">'
+        f'<button type="submit">{esc(strings["search"])}</button></form>'
+    )
+
+
 def _page(
     settings: Settings,
     *,
@@ -741,7 +773,10 @@ def _page(
     alternates: str,
     current: str | None,
     body: str,
+    search: str | None,
 ) -> bytes:
+    """One HTML page. ``search`` is the query the search form shows (``""``: none yet);
+    None leaves the form out: a static build has no search to send it to."""
     esc = html.escape
     site = settings.site
     strings = _strings(site.language)
@@ -772,6 +807,7 @@ def _page(
 <h1><a href="{esc(home)}">{esc(_clean(site.title))}</a></h1>
 {description}
 <nav class="sections" aria-label="{esc(strings["sections"])}">{"".join(nav)}</nav>
+{_search_form(strings, prefix, search) if search is not None else ""}
 </div></header>
 <main class="wrap">
 {body}
@@ -779,7 +815,6 @@ def _page(
 <footer><div class="wrap">
 {_subscribe_links(None, strings, prefix, strings["all"])}
 <p><a href="{esc(prefix)}sources.opml" type="text/x-opml">{esc(strings["opml"])}</a></p>
-<p>{esc(strings["search"])} <bdi dir="ltr"><code>search.{{rss,atom,json}}?q=…</code></bdi></p>
 <p>{esc(strings["zone"].format(zone=site.timezone))}</p>
 <p>{esc(strings["generated"])}</p>
 </div></footer>
@@ -822,9 +857,12 @@ def _category_section(
     return "\n".join(parts)
 
 
-def render_index(settings: Settings, latest: Mapping[str, Sequence[StoredItem]]) -> bytes:
+def render_index(
+    settings: Settings, latest: Mapping[str, Sequence[StoredItem]], *, served: bool = True
+) -> bytes:
     """The home page: each category's newest headlines and its subscribe links, in the
-    site's language and direction, with no script and nothing loaded from elsewhere."""
+    site's language and direction, with no script and nothing loaded from elsewhere.
+    ``served`` pages have a search form; a static build's have none."""
     sections = [
         _category_section(
             settings, category, latest.get(category.name, ()), prefix="", on_index=True
@@ -838,11 +876,12 @@ def render_index(settings: Settings, latest: Mapping[str, Sequence[StoredItem]])
         alternates=_alternates(settings, [None, *settings.categories], ""),
         current=None,
         body="\n".join(sections),
+        search="" if served else None,
     )
 
 
 def render_category_page(
-    settings: Settings, category: Category, items: Sequence[StoredItem]
+    settings: Settings, category: Category, items: Sequence[StoredItem], *, served: bool = True
 ) -> bytes:
     """One category's page (``/c/{name}``): every published item with a short excerpt."""
     prefix = "../"
@@ -853,4 +892,67 @@ def render_category_page(
         alternates=_alternates(settings, [category, None], prefix),
         current=category.name,
         body=_category_section(settings, category, items, prefix=prefix, on_index=False),
+        search="" if served else None,
+    )
+
+
+def render_search_page(
+    settings: Settings,
+    query: str,
+    items: Sequence[StoredItem],
+    *,
+    category: Category | None = None,
+    problem: str | None = None,
+) -> bytes:
+    """The served page of a search (``/search?q=…``): the newest matching items with
+    excerpts, the same search's feeds to subscribe to, or what is wrong with the query."""
+    esc = html.escape
+    strings = _strings(settings.site.language)
+    query = " ".join(_clean(query).split())
+    name = category.name if category else None
+    parts = ['<section class="category results">']
+    if not query or problem:
+        heading = esc(strings["search"])
+        parts.append(f'<div class="head"><h2>{heading}</h2></div>')
+        message = problem or strings["search_hint"]
+        parts.append(f'<p class="desc" role="alert">{esc(message)}</p>')
+        alternates = ""
+        title = f"{strings['search']} — {_clean(settings.site.title)}"
+    else:
+        if category is not None:
+            words = strings["results_in"].format(query=query, category=_clean(category.title))
+        else:
+            words = strings["results"].format(query=query)
+        links = " ".join(
+            f'<a class="button" href="{esc(search_path(query, fmt, name).lstrip("/"))}" '
+            f'type="{_media_type(fmt)}">{text}</a>'
+            for fmt, text in _FORMAT_LABELS.items()
+        )
+        subscribe = f'<p class="feeds"><span class="label">{esc(strings["subscribe"])}</span> '
+        parts.append(
+            f'<div class="head"><h2 dir="auto">{esc(words)}</h2>{subscribe}{links}</p></div>'
+        )
+        if items:
+            parts.append('<ol class="headlines">')
+            parts.extend(_headline(item, settings.site, excerpt=True) for item in items)
+            parts.append("</ol>")
+        else:
+            parts.append(f'<p class="desc">{esc(strings["no_results"])}</p>')
+        feed_title = f"{strings['search']}: {query}"
+        alternates = "\n".join(
+            f'<link rel="alternate" type="{_media_type(fmt)}" '
+            f'title="{esc(f"{feed_title} ({label})")}" '
+            f'href="{esc(search_path(query, fmt, name).lstrip("/"))}">'
+            for fmt, label in _FORMAT_LABELS.items()
+        )
+        title = f"{feed_title} — {_clean(settings.site.title)}"
+    parts.append("</section>")
+    return _page(
+        settings,
+        title=title,
+        prefix="",
+        alternates=alternates,
+        current=None,
+        body="\n".join(parts),
+        search=query,
     )
