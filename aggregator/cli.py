@@ -324,12 +324,19 @@ class _Progress:
 
 
 def _summary(settings: Settings, outcomes: list[PollOutcome], changed: list[str]) -> str:
-    counts = Counter(o.outcome for o in outcomes)
+    failed = sum(1 for o in outcomes if o.outcome == "error")
+    ok = [o for o in outcomes if o.outcome != "error"]
+    with_new = sum(1 for o in ok if o.new_items or o.updated_items)
+    joining = sum(1 for o in ok if o.joined_items and not (o.new_items or o.updated_items))
     new = sum(o.new_items for o in outcomes)
+    joined = sum(o.joined_items for o in outcomes)
+    dropped = sum(o.dropped_items for o in outcomes)
     lines = [
-        f"polled {len(outcomes)} source(s): {len(outcomes) - counts['error']} ok "
-        f"({counts['new']} with new items, {counts['unchanged'] + counts['not_modified']} "
-        f"unchanged), {counts['error']} failed; {new} new item(s)"
+        f"polled {len(outcomes)} source(s): {len(ok)} ok ({with_new} with new items, "
+        + (f"{joining} only joining stories already published, " if joining else "")
+        + f"{len(ok) - with_new - joining} unchanged), {failed} failed; {new} new item(s)"
+        + (f", {joined} joined stories already published" if joined else "")
+        + (f", {dropped} dropped by rules" if dropped else "")
     ]
     by_category: Counter[str] = Counter()
     for outcome in outcomes:

@@ -245,8 +245,10 @@ class PollOutcome:
     source: Source
     outcome: Literal["new", "unchanged", "not_modified", "error"]
     http_status: int | None = None
-    new_items: int = 0
+    new_items: int = 0  # published for the first time (not dropped, not joining a story)
     updated_items: int = 0
+    joined_items: int = 0  # told a story (or carried an item) already published
+    dropped_items: int = 0  # new, but a drop rule keeps them out of every feed
     new_by_category: Mapping[str, int] = field(default_factory=dict)
     error: str | None = None
     elapsed: float = 0.0
@@ -317,6 +319,7 @@ class SaveResult:
     updated_ids: tuple[str, ...] = ()
     joined_ids: tuple[str, ...] = ()  # items already stored that this source now carries too
     merged_ids: tuple[str, ...] = ()  # new items that joined an earlier item's story
+    dropped_ids: tuple[str, ...] = ()  # new items a drop rule keeps out of every feed
     new_by_category: Mapping[str, int] = field(default_factory=dict)
     touched_categories: frozenset[str] = frozenset()  # feeds whose content may have changed
 

@@ -301,13 +301,16 @@ def _store_fetched(
     if parsed is None:
         outcome = "not_modified" if fetched.not_modified else "unchanged"
     else:
-        outcome = "new" if result.new_ids or result.updated_ids else "unchanged"
+        stored = result.new_ids or result.updated_ids or result.joined_ids or result.merged_ids
+        outcome = "new" if stored or result.dropped_ids else "unchanged"
     return PollOutcome(
         source=source,
         outcome=outcome,
         http_status=fetched.status,
         new_items=len(result.new_ids),
         updated_items=len(result.updated_ids),
+        joined_items=len(result.joined_ids) + len(result.merged_ids),
+        dropped_items=len(result.dropped_ids),
         new_by_category=result.new_by_category,
         elapsed=fetched.elapsed,
         touched=bool(result.touched_categories),
@@ -400,7 +403,15 @@ def log_outcome(outcome: PollOutcome) -> None:
     if outcome.outcome == "error":
         log.warning("%s: failed: %s", name, outcome.error)
     elif outcome.outcome == "new":
-        log.info("%s: %d new, %d updated", name, outcome.new_items, outcome.updated_items)
+        more = "".join(
+            f", {n} {what}"
+            for n, what in (
+                (outcome.joined_items, "joined stories already published"),
+                (outcome.dropped_items, "dropped by rules"),
+            )
+            if n
+        )
+        log.info("%s: %d new, %d updated%s", name, outcome.new_items, outcome.updated_items, more)
     else:
         log.debug("%s: %s", name, outcome.outcome.replace("_", " "))
 

@@ -644,6 +644,7 @@ class Store:
         updated_ids: list[str] = []
         joined_ids: list[str] = []
         merged_ids: list[str] = []
+        dropped_ids: list[str] = []
         new_by_category: dict[str, int] = defaultdict(int)
         touched: set[str] = set()
         conn = self.db.conn
@@ -676,7 +677,7 @@ class Store:
                     merged_ids.append(item_id)
                     touched.update(self._categories_of(match.story_id))
                     continue
-                new_ids.append(item_id)
+                (dropped_ids if candidate.dropped else new_ids).append(item_id)
                 if not candidate.dropped:
                     for category in candidate.categories:
                         new_by_category[category] += 1
@@ -751,6 +752,7 @@ class Store:
             updated_ids=tuple(updated_ids),
             joined_ids=tuple(joined_ids),
             merged_ids=tuple(merged_ids),
+            dropped_ids=tuple(dropped_ids),
             new_by_category=dict(new_by_category),
             touched_categories=frozenset(touched),
         )

@@ -221,6 +221,26 @@ def test_summary_reports_new_items_per_category(polled) -> None:
     assert "polled 6 source(s): 6 ok" in summary
     assert "0 failed" in summary
     assert "politics: 3 new" in summary
+    # 8 published; the sponsored item a rule drops is not new to anyone, and two outlets'
+    # copies of the strike joined the first one's.
+    assert "; 8 new item(s), 2 joined stories already published, 1 dropped by rules" in summary
+
+
+def test_summary_says_a_source_whose_items_all_joined_stories(
+    polled, feed_server: FeedServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    late = ("Late Echo", "/late.rss", "syndicated-a.rss", "application/rss+xml", ["politics"])
+    feed_server.routes["/late.rss"] = Route(
+        body=(SITE / "syndicated-a.rss").read_bytes().replace(b"agency-777", b"late-1")
+    )
+    config = write_config(tmp_path, feed_server, [*SOURCES, late])
+    capsys.readouterr()
+    assert main(["poll", "--all", "--config", str(config)]) == 0
+    summary = capsys.readouterr().out
+    assert (
+        "polled 7 source(s): 7 ok (0 with new items, 1 only joining stories already "
+        "published, 6 unchanged), 0 failed; 0 new item(s), 1 joined stories already published"
+    ) in summary, summary
 
 
 def test_second_poll_is_conditional_and_adds_nothing(polled, feed_server, tmp_path) -> None:
