@@ -213,15 +213,15 @@ class ServerState:
 
 def _request_paths(path: str) -> list[str]:
     """The plain request paths (no query, nothing to decode) that the routes of
-    ``create_app`` answer with the published file ``path``: ``/`` for the index, ``/c/x``
-    and ``/c/x.html`` for a category page, else the path itself.
+    ``create_app`` answer with the published file ``path``: ``/`` and ``/index.html`` for
+    the index, ``/c/x`` and ``/c/x.html`` for a category page, else the path itself.
 
     ``FeedApp`` and ``FeedProtocol`` answer exactly these without routing; missing one
     only sends it the slow way, so anything unusual is left out."""
     if not path.isascii() or any(c in path for c in "%?#\\") or ".." in path:
         return []
     if path == "/index.html":
-        return ["/"]
+        return ["/", path]
     if path.startswith("/c/"):
         name = path.removeprefix("/c/")
         if "/" in name or name.count(".html") != 1 or not name.endswith(".html"):
@@ -291,8 +291,6 @@ def create_app(settings: Settings, store: Store, metrics: Metrics | None = None)
         if b"%2f" in raw or b"%5c" in raw or b".." in raw or b"\\" in raw:
             return _not_found()
         path = "/" + request.path_params["path"]
-        if path == "/index.html":
-            return _not_found()  # the index lives at /
         limit = request.query_params.get("limit")
         if limit is not None and path.startswith("/feeds/"):
             return _send_limited(request, state, path, limit)

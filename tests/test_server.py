@@ -133,7 +133,7 @@ def test_limit_caps_the_number_of_items(served: str) -> None:
         "/feeds/../aggregator.db",
         "/feeds/%2e%2e/%2e%2e/etc/passwd",
         "/feeds%2Fall.rss",
-        "/index.html",
+        "/index.htm",
         "/test.db",
         "/etc/passwd",
         "/feeds/",
@@ -203,3 +203,13 @@ def test_serve_command_serves_what_poll_stored(tmp_path: Path, feed_server) -> N
         proc.terminate()
         proc.wait(10)
     assert proc.returncode == 0
+
+
+def test_the_index_is_served_at_slash_and_at_index_html(served: str) -> None:
+    """The log and a build name it /index.html; a reader may type either."""
+    root = httpx.get(served + "/")
+    named = httpx.get(served + "/index.html")
+    assert named.status_code == 200 and named.headers["content-type"] == CONTENT_TYPES["/"]
+    assert named.content == root.content and named.headers["etag"] == root.headers["etag"]
+    again = httpx.get(served + "/index.html", headers={"if-none-match": named.headers["etag"]})
+    assert again.status_code == 304
