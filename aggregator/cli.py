@@ -65,16 +65,30 @@ def _parser() -> argparse.ArgumentParser:
         description="Poll news feeds, store each item once, republish one feed per category.",
     )
     parser.add_argument("--version", action="version", version=f"aggregator {__version__}")
+    # The common options go before the command or after it (`aggregator --config X check`,
+    # `aggregator check --config X`): the command's copies default to "not given", so
+    # they never overwrite what was given before the command.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--config",
-        default=os.environ.get("AGGREGATOR_CONFIG", "feeds.yaml"),
-        help="the config file (default: $AGGREGATOR_CONFIG or ./feeds.yaml)",
-    )
-    common.add_argument(
-        "--db", default=None, help="the SQLite database (default: $AGGREGATOR_DB or storage.path)"
-    )
-    common.add_argument("-v", "--verbose", action="store_true", help="log every poll outcome")
+    for options, defaults in ((parser, True), (common, False)):
+        options.add_argument(
+            "--config",
+            default=os.environ.get("AGGREGATOR_CONFIG", "feeds.yaml")
+            if defaults
+            else argparse.SUPPRESS,
+            help="the config file (default: $AGGREGATOR_CONFIG or ./feeds.yaml)",
+        )
+        options.add_argument(
+            "--db",
+            default=None if defaults else argparse.SUPPRESS,
+            help="the SQLite database (default: $AGGREGATOR_DB or storage.path)",
+        )
+        options.add_argument(
+            "-v",
+            "--verbose",
+            action="store_true",
+            default=False if defaults else argparse.SUPPRESS,
+            help="log every poll outcome",
+        )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(
@@ -434,10 +448,15 @@ def _write_atomically(target: Path, body: bytes) -> None:
 
 def _cmd_sources(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    with Store(settings.storage.path) as store:
-        store.sync_sources(settings.sources)
-        configured = {s.url for s in settings.sources}
-        states = [s for s in store.source_states() if s.url in configured]
+    # Read only: it works on a database the user may only read, and changes nothing.
+    with Store(settings.storage.path, readonly=True) as store:
+        stored = {s.url: s for s in store.source_states()}
+    states = [
+        dataclasses.replace(stored[s.url], name=s.name)
+        if s.url in stored
+        else SourceState(url=s.url, name=s.name)
+        for s in settings.sources
+    ]
     # Failing (and gone) sources first, the most failures at the top: they need action.
     rank = {"failing": 0, "gone": 0, "new": 1, "ok": 2}
     states.sort(key=lambda s: (rank[_state_word(s)], -s.error_count, s.name))

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
 import re
 import sqlite3
 import time
@@ -35,6 +36,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlite_utils
 
@@ -226,6 +228,25 @@ def from_text(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
 
 
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that never writes, even on a database the user may only read.
+
+    Reading a WAL database needs its -shm file, which SQLite creates beside it; in a
+    directory the user may not write, and with no -shm left there, that fails ("unable
+    to open database file"). Nobody can be writing it then, so it is opened immutable:
+    read as the file stands, with no locks and no -shm."""
+    uri = "file:" + quote(str(path.resolve())) + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        conn.close()
+        if not path.is_file() or os.access(path.parent, os.W_OK):
+            raise
+        conn = sqlite3.connect(uri + "&immutable=1", uri=True, check_same_thread=False)
+    return conn
+
+
 def _pack(features: str) -> bytes:
     """Story words compressed: Arabic text is two bytes a letter and shrinks threefold."""
     return zlib.compress(features.encode("utf-8"), 1)
@@ -257,8 +278,7 @@ class Store:
         self._queued_for_search = 0
         try:
             if readonly:
-                uri = f"file:{Path(self.path).resolve()}?mode=ro"
-                conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+                conn = _connect_read_only(Path(self.path))
             else:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
                 conn = sqlite3.connect(self.path, check_same_thread=False)

@@ -589,3 +589,25 @@ def test_arbitrary_bytes_give_a_feed_or_parse_error(prefix, junk, ctype):
         return
     for item in feed.items:
         assert not UNSAFE.search(item.title + item.summary_html + item.content_html)
+
+
+def test_what_the_readme_says_about_windows_1256():
+    """The FAQ: windows-1256 undeclared or labelled UTF-8 is recognised from its Arabic
+    letters; one labelled as another code page is read as that page (its bytes are valid
+    there too), and so is one with hardly any Arabic letters to recognise."""
+    title = "الإضراب العام في مصر"
+
+    def read(text: str, prolog: str = "", header: str = "") -> str:
+        body = (
+            f'<?xml version="1.0"{prolog}?><rss version="2.0"><channel><title>t</title>'
+            f"<item><title>{text}</title><link>https://x.example/1</link></item></channel></rss>"
+        ).encode("cp1256")
+        headers = {"content-type": header} if header else {}
+        return parse_feed(body, url="https://x.example/", headers=headers).items[0].title
+
+    assert read(title) == title
+    assert read(title, header="application/rss+xml; charset=utf-8") == title
+    assert read(title, prolog=' encoding="windows-1256"') == title
+    assert read(title, header="application/rss+xml; charset=windows-1252") != title
+    assert read(title, prolog=' encoding="iso-8859-1"') != title
+    assert read("مصر") != "مصر"
