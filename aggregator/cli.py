@@ -208,7 +208,10 @@ def _cmd_poll(args: argparse.Namespace) -> int:
         with progress, asyncio.Runner(loop_factory=new_event_loop) as runner:
             outcomes = runner.run(interrupts.poll(settings, store, sources, progress.update))
         if interrupts.signum is None:
-            pipeline.maintain_if_due(settings, store, pipeline.utcnow())
+            try:
+                pipeline.maintain_if_due(settings, store, pipeline.utcnow())
+            except AggregatorError as e:  # the poll is stored; maintenance runs next time
+                log.error("maintenance failed: %s", e.message)
         changed = pipeline.regenerate(settings, store)
     print(_summary(settings, outcomes, changed))
     if interrupts.signum is not None:
