@@ -15,7 +15,7 @@ import logging
 import random
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from aggregator import publish
 from aggregator.dedupe import StoryMatcher, story_horizon
@@ -148,7 +148,8 @@ async def poll_sources(
                     outcomes = list(await polls)
                 else:
                     stopping = asyncio.ensure_future(stop.wait())
-                    await asyncio.wait({polls, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                    either: set[asyncio.Future[Any]] = {polls, stopping}
+                    await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
                     stopping.cancel()
                     if polls.done():
                         outcomes = list(polls.result())
