@@ -8,23 +8,26 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
+import hashlib
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from aggregator import __version__, pipeline
 from aggregator.config import check_settings, load_settings
 from aggregator.errors import AggregatorError, ConfigError, StorageError
 from aggregator.fetch import new_event_loop
-from aggregator.models import PollOutcome, Settings, SourceState
+from aggregator.models import PollOutcome, Settings, Source, SourceState
 from aggregator.store import Store
 
 log = logging.getLogger("aggregator")
@@ -63,16 +66,30 @@ def _parser() -> argparse.ArgumentParser:
         description="Poll news feeds, store each item once, republish one feed per category.",
     )
     parser.add_argument("--version", action="version", version=f"aggregator {__version__}")
+    # The common options go before the command or after it (`aggregator --config X check`,
+    # `aggregator check --config X`): the command's copies default to "not given", so
+    # they never overwrite what was given before the command.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--config",
-        default=os.environ.get("AGGREGATOR_CONFIG", "feeds.yaml"),
-        help="the config file (default: $AGGREGATOR_CONFIG or ./feeds.yaml)",
-    )
-    common.add_argument(
-        "--db", default=None, help="the SQLite database (default: $AGGREGATOR_DB or storage.path)"
-    )
-    common.add_argument("-v", "--verbose", action="store_true", help="log every poll outcome")
+    for options, defaults in ((parser, True), (common, False)):
+        options.add_argument(
+            "--config",
+            default=os.environ.get("AGGREGATOR_CONFIG", "feeds.yaml")
+            if defaults
+            else argparse.SUPPRESS,
+            help="the config file (default: $AGGREGATOR_CONFIG or ./feeds.yaml)",
+        )
+        options.add_argument(
+            "--db",
+            default=None if defaults else argparse.SUPPRESS,
+            help="the SQLite database (default: $AGGREGATOR_DB or storage.path)",
+        )
+        options.add_argument(
+            "-v",
+            "--verbose",
+            action="store_true",
+            default=False if defaults else argparse.SUPPRESS,
+            help="log every poll outcome",
+        )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(
@@ -88,6 +105,12 @@ def _parser() -> argparse.ArgumentParser:
     which = p.add_mutually_exclusive_group()
     which.add_argument("--all", action="store_true", help="poll every source, due or not")
     which.add_argument("--source", metavar="NAME", help="poll only this source (by name)")
+    command(
+        "prune",
+        _cmd_prune,
+        "retention, story index and WAL checkpoint now (the daemon does it hourly, poll "
+        "when it is due)",
+    )
     p = command("build", _cmd_build, "write the published files as static files into DIR")
     p.add_argument("--out", required=True, metavar="DIR", help="the directory to write into")
     p = command("serve", _cmd_serve, "the HTTP server alone, over what is stored")
@@ -193,7 +216,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_poll(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    with Store(_database(args, settings)) as store:
+    with Store(_database(args, settings)) as store, _Interrupts() as interrupts:
         store.sync_sources(settings.sources)
         now = pipeline.utcnow()
         if args.source:
@@ -211,17 +234,22 @@ def _cmd_poll(args: argparse.Namespace) -> int:
             sources = pipeline.due_sources(settings, store, now)
         progress = _Progress(len(sources), sys.stderr)
         with progress, asyncio.Runner(loop_factory=new_event_loop) as runner:
-            outcomes = runner.run(
-                pipeline.poll_sources(settings, store, sources, on_outcome=progress.update)
-            )
-        stale = any(o.touched for o in outcomes) or not store.outputs_version()
+            outcomes = runner.run(interrupts.poll(settings, store, sources, progress.update))
+        if interrupts.signum is None:
+            try:
+                pipeline.maintain_if_due(settings, store, pipeline.utcnow())
+            except AggregatorError as e:  # the poll is stored; maintenance runs next time
+                log.error("maintenance failed: %s", e.message)
         changed: list[str] | None = None
         unpublished: StorageError | None = None
         try:
-            changed = pipeline.regenerate(settings, store, stale=stale)
+            changed = pipeline.regenerate(settings, store)
         except StorageError as e:
             unpublished = e
     print(_summary(settings, outcomes, changed))
+    if interrupts.signum is not None:
+        print(_interrupted(interrupts.signum, len(sources), outcomes))
+        return 128 + interrupts.signum
     failure = _poll_failure(outcomes, unpublished)
     if failure:
         print(failure)
@@ -249,6 +277,77 @@ def _poll_failure(outcomes: list[PollOutcome], unpublished: StorageError | None)
             "(the reasons are above; `aggregator sources` shows each source's state)"
         )
     return None
+
+
+class _Interrupts:
+    """SIGINT (Ctrl-C) and SIGTERM (cron's `timeout`, systemd) during `poll`.
+
+    The first one stops the poll: sources not yet polled are left for the next run (they
+    stay due), the ones still fetching or parsing are cancelled (nothing of theirs was
+    written; a write is never interrupted), what was stored is committed, the outputs are
+    rendered, and the command says what it stored and exits 128 + the signal (130, 143).
+    A second signal stops at once: every write is a transaction, and the next poll renders
+    what this one could not (see ``pipeline.regenerate``)."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self._stop: asyncio.Event | None = None
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> _Interrupts:
+        self._previous = {sig: signal.signal(sig, self._caught) for sig in self.SIGNALS}
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+
+    def _caught(self, signum: int, _frame: object = None) -> None:
+        if self.signum is not None:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        self.signum = signum
+        log.warning("%s: stopping the poll (again to stop at once)", signal.Signals(signum).name)
+        if self._stop is not None:
+            self._stop.set()
+
+    async def poll(
+        self,
+        settings: Settings,
+        store: Store,
+        sources: Sequence[Source],
+        on_outcome: Callable[[PollOutcome], None],
+    ) -> list[PollOutcome]:
+        # On the loop, signals go through the loop (a Python handler might wait for it).
+        loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        for sig in self.SIGNALS:
+            loop.add_signal_handler(sig, self._caught, sig)
+        try:
+            if self.signum is not None:
+                self._stop.set()
+            return await pipeline.poll_sources(
+                settings, store, sources, on_outcome=on_outcome, stop=self._stop
+            )
+        finally:
+            self._stop = None
+            for sig in self.SIGNALS:
+                loop.remove_signal_handler(sig)
+                signal.signal(sig, self._caught)
+
+
+def _interrupted(signum: int, total: int, outcomes: Sequence[PollOutcome]) -> str:
+    stored = [o for o in outcomes if o.outcome != "error"]
+    new = sum(o.new_items for o in stored)
+    left = total - len(outcomes)
+    return (
+        f"interrupted by {signal.Signals(signum).name}: {len(stored)} of {total} source(s) "
+        f"polled and stored ({new} new item(s)), published files up to date; "
+        f"{left} source(s) not polled, still due"
+    )
 
 
 class _Progress:
@@ -301,12 +400,19 @@ class _Progress:
 
 
 def _summary(settings: Settings, outcomes: list[PollOutcome], changed: list[str] | None) -> str:
-    counts = Counter(o.outcome for o in outcomes)
+    failed = sum(1 for o in outcomes if o.outcome == "error")
+    ok = [o for o in outcomes if o.outcome != "error"]
+    with_new = sum(1 for o in ok if o.new_items or o.updated_items)
+    joining = sum(1 for o in ok if o.joined_items and not (o.new_items or o.updated_items))
     new = sum(o.new_items for o in outcomes)
+    joined = sum(o.joined_items for o in outcomes)
+    dropped = sum(o.dropped_items for o in outcomes)
     lines = [
-        f"polled {len(outcomes)} source(s): {len(outcomes) - counts['error']} ok "
-        f"({counts['new']} with new items, {counts['unchanged'] + counts['not_modified']} "
-        f"unchanged), {counts['error']} failed; {new} new item(s)"
+        f"polled {len(outcomes)} source(s): {len(ok)} ok ({with_new} with new items, "
+        + (f"{joining} only joining stories already published, " if joining else "")
+        + f"{len(ok) - with_new - joining} unchanged), {failed} failed; {new} new item(s)"
+        + (f", {joined} joined stories already published" if joined else "")
+        + (f", {dropped} dropped by rules" if dropped else "")
     ]
     by_category: Counter[str] = Counter()
     for outcome in outcomes:
@@ -322,6 +428,24 @@ def _summary(settings: Settings, outcomes: list[PollOutcome], changed: list[str]
     return "\n".join(lines)
 
 
+def _cmd_prune(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    with Store(_database(args, settings)) as store:
+        done = pipeline.maintain(settings, store, pipeline.utcnow())
+        changed = pipeline.regenerate(settings, store)
+    print(
+        f"pruned {done.pruned} item(s) older than {settings.storage.retention_days} days "
+        f"(the newest {settings.site.max_items} of each feed are kept); "
+        "the database is checkpointed; "
+        f"{len(changed)} published file(s) changed"
+    )
+    return 0
+
+
+# What `build` wrote into a directory, so the next build can remove what it no longer has.
+BUILD_MANIFEST = ".aggregator-build"
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     settings = _settings(args)
     out = Path(args.out)
@@ -330,17 +454,55 @@ def _cmd_build(args: argparse.Namespace) -> int:
             f"--out {out} is a file: give a directory (one that does not exist is created)"
         )
     with Store(_database(args, settings)) as store:
-        files = pipeline.render_all(settings, store, pipeline.utcnow())
+        files = pipeline.render_all(settings, store, served=False)
+    written: dict[str, str] = {}
     try:
         for path, (body, _type) in files.items():
-            _write_atomically(out / path.lstrip("/"), body)
+            relative = path.lstrip("/")
+            _write_atomically(out / relative, body)
+            written[relative] = hashlib.sha256(body).hexdigest()
+        removed = _remove_unwritten(out, _read_manifest(out), written)
+        manifest = "".join(f"{digest}  {path}\n" for path, digest in sorted(written.items()))
+        _write_atomically(out / BUILD_MANIFEST, manifest.encode("utf-8"))
     except OSError as e:
         raise AggregatorError(
             f"cannot write into {out} ({e.filename or out}: {e.strerror or e}): choose an "
             "--out directory this user may write, or run as its owner"
         ) from e
-    print(f"wrote {len(files)} files into {out}")
+    gone = f"; removed {removed} file(s) an earlier build wrote, gone now" if removed else ""
+    print(f"wrote {len(files)} files into {out}{gone}")
     return 0
+
+
+def _read_manifest(out: Path) -> dict[str, str]:
+    """path -> sha256 of what the last build wrote there ({} when there is no manifest)."""
+    try:
+        text = (out / BUILD_MANIFEST).read_text(encoding="utf-8")
+    except (FileNotFoundError, UnicodeDecodeError):
+        return {}
+    entries = (line.split("  ", 1) for line in text.splitlines() if "  " in line)
+    return {path: digest for digest, path in entries}
+
+
+def _remove_unwritten(out: Path, previous: dict[str, str], written: dict[str, str]) -> int:
+    """Remove what the last build wrote and this one did not (a removed category's files),
+    only if the file still holds the bytes it wrote: a file the operator put there, or
+    changed since, is theirs. Never anything outside ``out``."""
+    root = out.resolve()
+    removed = 0
+    for relative, digest in previous.items():
+        if relative in written or relative.startswith(("/", "\\")) or ".." in relative.split("/"):
+            continue
+        target = out / relative
+        if target.is_symlink() or not target.is_file() or root not in target.resolve().parents:
+            continue
+        if hashlib.sha256(target.read_bytes()).hexdigest() != digest:
+            continue
+        target.unlink()
+        removed += 1
+        with contextlib.suppress(OSError):  # a directory it emptied (not if anything is left)
+            target.parent.rmdir()
+    return removed
 
 
 def _write_atomically(target: Path, body: bytes) -> None:
@@ -359,10 +521,15 @@ def _write_atomically(target: Path, body: bytes) -> None:
 
 def _cmd_sources(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    with Store(_database(args, settings)) as store:
-        store.sync_sources(settings.sources)
-        configured = {s.url for s in settings.sources}
-        states = [s for s in store.source_states() if s.url in configured]
+    # Read only: it works on a database the user may only read, and changes nothing.
+    with Store(_database(args, settings), readonly=True) as store:
+        stored = {s.url: s for s in store.source_states()}
+    states = [
+        dataclasses.replace(stored[s.url], name=s.name)
+        if s.url in stored
+        else SourceState(url=s.url, name=s.name)
+        for s in settings.sources
+    ]
     # Failing (and gone) sources first, the most failures at the top: they need action.
     rank = {"failing": 0, "gone": 0, "new": 1, "ok": 2}
     states.sort(key=lambda s: (rank[_state_word(s)], -s.error_count, s.name))

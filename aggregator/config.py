@@ -20,6 +20,7 @@ import difflib
 import math
 import os
 import re
+import zoneinfo
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -132,6 +133,7 @@ _SITE_KEYS = (
     "description",
     "websub_hub",
     "max_limit",
+    "timezone",
 )
 _STORAGE_KEYS = ("path", "retention_days")
 _POLL_KEYS = ("interval", "timeout", "max_bytes", "concurrency", "per_host")
@@ -537,7 +539,12 @@ class _Checker:
             max_limit = self.integer(
                 section["max_limit"], (*path, "max_limit"), low=1, high=100_000
             )
-        values = (title, base_url, language, max_items, description, websub_hub, max_limit)
+        timezone: Any = defaults.timezone
+        if section.get("timezone") is not None:
+            timezone = self.timezone(section["timezone"], (*path, "timezone"))
+        values = (
+            title, base_url, language, max_items, description, websub_hub, max_limit, timezone
+        )  # fmt: skip
         if any(isinstance(v, _Bad) for v in values):
             return None
         return Site(
@@ -548,7 +555,25 @@ class _Checker:
             description=description,
             websub_hub=websub_hub,
             max_limit=max_limit,
+            timezone=timezone,
         )
+
+    def timezone(self, value: Any, path: FieldPath) -> str | _Bad:
+        """An IANA time zone name, checked against the zone database (the system's, or
+        the tzdata package where the system has none)."""
+        name = self.text(value, path, allow_empty=True)
+        if isinstance(name, _Bad):
+            return name
+        try:
+            zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            self.problem(
+                path,
+                f"{name!r} is not a time zone: write an IANA name such as Asia/Beirut, "
+                "Africa/Cairo, Europe/Paris or UTC",
+            )
+            return _BAD
+        return name
 
     def storage(self, value: Any) -> Storage | None:
         path: FieldPath = ("storage",)

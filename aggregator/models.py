@@ -27,6 +27,7 @@ class Site:
     description: str = ""
     websub_hub: str | None = None
     max_limit: int = 500  # the largest ?limit= a served feed accepts
+    timezone: str = "UTC"  # IANA name: the pages show every date and time in it
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,7 @@ class SourceRef:
 
     name: str
     url: str
+    site: str | None = None  # its web site (the feed's own link), when the feed gave one
 
 
 @dataclass(frozen=True)
@@ -245,8 +247,10 @@ class PollOutcome:
     source: Source
     outcome: Literal["new", "unchanged", "not_modified", "error"]
     http_status: int | None = None
-    new_items: int = 0
+    new_items: int = 0  # published for the first time (not dropped, not joining a story)
     updated_items: int = 0
+    joined_items: int = 0  # told a story (or carried an item) already published
+    dropped_items: int = 0  # new, but a drop rule keeps them out of every feed
     new_by_category: Mapping[str, int] = field(default_factory=dict)
     error: str | None = None
     elapsed: float = 0.0
@@ -318,8 +322,16 @@ class SaveResult:
     updated_ids: tuple[str, ...] = ()
     joined_ids: tuple[str, ...] = ()  # items already stored that this source now carries too
     merged_ids: tuple[str, ...] = ()  # new items that joined an earlier item's story
+    dropped_ids: tuple[str, ...] = ()  # new items a drop rule keeps out of every feed
     new_by_category: Mapping[str, int] = field(default_factory=dict)
     touched_categories: frozenset[str] = frozenset()  # feeds whose content may have changed
+
+
+@dataclass(frozen=True)
+class Maintenance:
+    """What one run of maintenance (retention, with the story index, WAL checkpoint) did."""
+
+    pruned: int  # items older than storage.retention_days, deleted with their story words
 
 
 @dataclass(frozen=True)

@@ -627,6 +627,9 @@ def _parse_xml(body: bytes, url: str, headers: Mapping[str, str]) -> ParsedFeed:
             prefix = "" if name in _HARMLESS_BOZO else "feed not well-formed, read leniently: "
             warnings.append(prefix + _bozo_text(result))
 
+    if result.get("bozo") and entries:
+        entries = _complete_entries(entries, body, headers, warnings)
+
     base = url if _is_web_url(url) else None
     cleaner = _make_cleaner(base)
     now = datetime.now(UTC)
@@ -641,10 +644,67 @@ def _parse_xml(body: bytes, url: str, headers: Mapping[str, str]) -> ParsedFeed:
     return ParsedFeed(
         title=_cut(_plain(feed.get("title")), MAX_TITLE_CHARS),
         link=_web_link(feed.get("link"), base),
-        items=_bounded_items(items, cleaner, warnings),
+        items=_bounded_items(_with_substance(items, warnings), cleaner, warnings),
         ttl=_ttl(feed.get("ttl")),
         warnings=tuple(warnings),
     )
+
+
+# The end of the root element (``</rss>``, ``</feed>``, ``</rdf:RDF>``; ``</channel>`` for
+# an RSS document that forgot ``</rss>``), then nothing but space and comments.
+_ROOT_END_RE = re.compile(
+    rb"</\s*(?:[\w.-]+:)?(?:rss|feed|rdf|channel)\s*>(?:\s|<!--.*?-->)*\Z",
+    re.IGNORECASE | re.DOTALL,
+)
+_ENTRY_START_RE = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s/>]", re.IGNORECASE)
+_ENTRY_END_RE = re.compile(rb"</\s*(?:[\w.-]+:)?(?:item|entry)\s*>", re.IGNORECASE)
+
+
+def _complete_entries(
+    entries: list[Any], body: bytes, headers: Mapping[str, str], warnings: list[str]
+) -> list[Any]:
+    """The entries of an ill-formed document that were written out whole.
+
+    A document whose root element never ends was cut off (a file being rewritten, a
+    connection dropped, a proxy's limit): feedparser's loose parser still hands back the
+    entry it was in the middle of -- a title cut in two, a guid or date missing -- and
+    stored, it would stay wrong for good (its id and date are fixed at first sight). So
+    only the entries whose end tag arrived are kept; entries come in document order, so
+    they are the first ones. A document that is whole but ill-formed keeps every entry.
+    Raises ParseError when not one entry is complete."""
+    text = feedparser.encodings.convert_to_utf8(dict(headers), body, feedparser.FeedParserDict())
+    text = text.rstrip(b"\x00 \t\r\n")
+    if _ROOT_END_RE.search(text[-4096:]):
+        return entries
+    starts = [m.start() for m in _ENTRY_START_RE.finditer(text)]
+    last_end = max((m.start() for m in _ENTRY_END_RE.finditer(text)), default=-1)
+    complete = len(entries)
+    if starts and last_end < starts[-1]:  # the last entry began and never ended
+        complete = min(len(entries), len(starts) - 1)
+    if complete == 0:
+        raise ParseError("the feed document is cut off before the end of its first entry")
+    skipped = len(entries) - complete
+    warnings.append(
+        "the feed document is cut off"
+        + (f": its last {skipped} entry skipped (incomplete)" if skipped else "")
+    )
+    return entries[:complete]
+
+
+def _has_text(fragment: str) -> bool:
+    return bool(_plain(fragment)) or "<img" in fragment
+
+
+def _with_substance(items: list[ParsedItem], warnings: list[str]) -> list[ParsedItem]:
+    """Only entries a reader can be shown: with a link, a title or some text (an image
+    counts). An entry with none of them -- a bare guid, an author, an empty paragraph --
+    is not news, and published it would lead a feed with a blank headline."""
+    kept = [i for i in items if i.link or i.title or _has_text(i.summary_html + i.content_html)]
+    if len(kept) < len(items):
+        warnings.append(
+            f"{len(items) - len(kept)} empty entries skipped (no link, no title, no text)"
+        )
+    return kept
 
 
 def _ttl(value: Any) -> float | None:
@@ -752,7 +812,7 @@ def _parse_json(body: bytes, url: str) -> ParsedFeed:
     return ParsedFeed(
         title=_cut(_plain(_json_text(doc.get("title"))), MAX_TITLE_CHARS),
         link=_web_link(doc.get("home_page_url"), base),
-        items=_bounded_items(items, cleaner, warnings),
+        items=_bounded_items(_with_substance(items, warnings), cleaner, warnings),
         ttl=None,
         warnings=tuple(warnings),
     )

@@ -14,7 +14,7 @@ import logging
 import random
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from aggregator import publish
 from aggregator.dedupe import StoryMatcher
@@ -23,6 +23,7 @@ from aggregator.fetch import Fetcher
 from aggregator.models import (
     Candidate,
     Fetched,
+    Maintenance,
     ParsedFeed,
     PollOutcome,
     Settings,
@@ -43,6 +44,7 @@ RETRY_UNSTORED = 60.0
 # A poll of many sources commits at most this often (see Store.grouped_commits).
 COMMIT_EVERY_S = 1.0
 FEED_FORMATS = ("rss", "atom", "json")
+MAINTENANCE_EVERY = timedelta(hours=1)
 
 Clock = Callable[[], datetime]
 # A fraction of a source's interval added to its next poll; tests pass a fixed one.
@@ -114,6 +116,7 @@ async def poll_sources(
     jitter: Jitter = random_jitter,
     on_outcome: Callable[[PollOutcome], None] | None = None,
     fetcher: Fetcher | None = None,
+    stop: asyncio.Event | None = None,
 ) -> list[PollOutcome]:
     """Poll ``sources`` concurrently (within the config's limits) and store what changed.
 
@@ -125,6 +128,10 @@ async def poll_sources(
     ends the run: what was stored stays, the sources not polled yet are not fetched
     (they stay due), and each is reported as not stored. Going on would fetch everything
     to store nothing, or wait out the lock once per source.
+
+    When ``stop`` is set, the polls still fetching or parsing are cancelled (a write is
+    never interrupted: it is synchronous), what was stored is committed, and the outcomes
+    of the sources that finished are returned, in the order they finished.
     """
     store.sync_sources(settings.sources)
     # Many sources: parse in worker processes (started only if some body changed).
@@ -142,6 +149,8 @@ async def poll_sources(
                 client = fetcher
                 if client is None:
                     client = await stack.enter_async_context(Fetcher(settings.poll))
+
+                finished: list[PollOutcome] = []  # in the order they finished
 
                 def skipped(source: Source) -> PollOutcome:
                     return PollOutcome(
@@ -170,12 +179,27 @@ async def poll_sources(
                         for task in tasks:  # a finished task ignores it
                             if task is not asyncio.current_task():
                                 task.cancel()
+                    finished.append(outcome)
                     if on_outcome is not None:
                         on_outcome(outcome)
                     return outcome
 
                 tasks.extend(asyncio.ensure_future(one(s)) for s in sources)
-                outcomes = list(await asyncio.gather(*tasks))
+                polls = asyncio.gather(*tasks)
+                if stop is None:
+                    outcomes = list(await polls)
+                else:
+                    stopping = asyncio.ensure_future(stop.wait())
+                    either: set[asyncio.Future[Any]] = {polls, stopping}
+                    await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+                    stopping.cancel()
+                    if polls.done():
+                        outcomes = list(polls.result())
+                    else:
+                        polls.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await polls
+                        outcomes = finished
     finally:
         if pool is not None:
             pool.close()
@@ -363,18 +387,22 @@ def _store_fetched(
         moved_to=moved_to,
         elapsed=fetched.elapsed,
         stories=_story_matcher(settings),
+        site_url=parsed.link if parsed is not None else None,
     )
     outcome: Literal["new", "unchanged", "not_modified"]
     if parsed is None:
         outcome = "not_modified" if fetched.not_modified else "unchanged"
     else:
-        outcome = "new" if result.new_ids or result.updated_ids else "unchanged"
+        stored = result.new_ids or result.updated_ids or result.joined_ids or result.merged_ids
+        outcome = "new" if stored or result.dropped_ids else "unchanged"
     return PollOutcome(
         source=source,
         outcome=outcome,
         http_status=fetched.status,
         new_items=len(result.new_ids),
         updated_items=len(result.updated_ids),
+        joined_items=len(result.joined_ids) + len(result.merged_ids),
+        dropped_items=len(result.dropped_ids),
         new_by_category=result.new_by_category,
         elapsed=fetched.elapsed,
         touched=bool(result.touched_categories),
@@ -486,17 +514,66 @@ def log_outcome(outcome: PollOutcome) -> None:
     if outcome.outcome == "error":
         log.warning("%s: failed: %s", name, outcome.error)
     elif outcome.outcome == "new":
-        log.info("%s: %d new, %d updated", name, outcome.new_items, outcome.updated_items)
+        more = "".join(
+            f", {n} {what}"
+            for n, what in (
+                (outcome.joined_items, "joined stories already published"),
+                (outcome.dropped_items, "dropped by rules"),
+            )
+            if n
+        )
+        log.info("%s: %d new, %d updated%s", name, outcome.new_items, outcome.updated_items, more)
     else:
         log.debug("%s: %s", name, outcome.outcome.replace("_", " "))
+
+
+# --- maintenance -----------------------------------------------------------------------
+
+
+def maintain(settings: Settings, store: Store, now: datetime) -> Maintenance:
+    """Retention (never the newest ``max_items`` of a feed; the story index keeps what the
+    store keeps) and a WAL checkpoint: what the daemon does hourly, `aggregator prune` now,
+    and `poll` when it is due. Remembered in the store, so whoever runs it, the others wait
+    an hour."""
+    pruned = store.prune(
+        now - timedelta(days=settings.storage.retention_days),
+        settings.site.max_items,
+        [c.name for c in settings.categories],
+    )
+    store.set_last_maintenance(now)
+    store.checkpoint()
+    if pruned:
+        log.info(
+            "maintenance: pruned %d item(s) older than %d days",
+            pruned,
+            settings.storage.retention_days,
+        )
+    return Maintenance(pruned=pruned)
+
+
+def maintain_if_due(settings: Settings, store: Store, now: datetime) -> Maintenance | None:
+    """``maintain`` when it last ran ``MAINTENANCE_EVERY`` ago or more (for `poll`, which
+    cron runs without the daemon). A database that never had maintenance starts the clock
+    instead: a new one has nothing to prune, and a first poll's large WAL is folded back
+    by SQLite itself as it goes."""
+    last = store.last_maintenance()
+    if last is None:
+        store.set_last_maintenance(now)
+        return None
+    if now - last < MAINTENANCE_EVERY:
+        return None
+    return maintain(settings, store, now)
 
 
 # --- publish ---------------------------------------------------------------------------
 
 
-def render_all(settings: Settings, store: Store, now: datetime) -> dict[str, tuple[bytes, str]]:
+def render_all(
+    settings: Settings, store: Store, *, served: bool = True
+) -> dict[str, tuple[bytes, str]]:
     """Every published file, path -> (body, content type). Feeds are deterministic, so an
-    unchanged feed renders to the same bytes and keeps its ETag."""
+    unchanged feed renders to the same bytes and keeps its ETag. ``served`` pages offer
+    the server's search; a static build (``served=False``) has none to offer."""
     files: dict[str, tuple[bytes, str]] = {}
     latest: dict[str, list] = {}
     for category in (None, *settings.categories):
@@ -510,29 +587,30 @@ def render_all(settings: Settings, store: Store, now: datetime) -> dict[str, tup
             )
     files["/sources.opml"] = (publish.render_opml(settings), "text/x-opml; charset=utf-8")
     files["/index.html"] = (
-        publish.render_index(settings, latest, now),
+        publish.render_index(settings, latest, served=served),
         "text/html; charset=utf-8",
     )
     for category in settings.categories:  # served at /c/{name} too
         files[publish.category_page_path(category)] = (
-            publish.render_category_page(settings, category, latest[category.name], now),
+            publish.render_category_page(settings, category, latest[category.name], served=served),
             "text/html; charset=utf-8",
         )
     return files
 
 
-def regenerate(
-    settings: Settings, store: Store, now: datetime | None = None, *, stale: bool = True
-) -> list[str]:
+def regenerate(settings: Settings, store: Store, now: datetime | None = None) -> list[str]:
     """Render every published file and store the ones that changed; returns their paths.
 
-    ``stale=False`` says the poll changed nothing published: then nothing is rendered
-    unless the configuration changed since the last render (a tenth of a warm poll's
-    time otherwise, for the same bytes). The search index is brought up to date first,
-    in one transaction for the whole poll."""
+    The outputs remember what they were rendered from: the configuration and the store's
+    items version (``Store.items_version``). When neither moved, nothing is rendered (a
+    tenth of a warm poll's time otherwise, for the same bytes); when either did, for
+    whatever reason -- this poll, an earlier poll stopped before it rendered, a prune --
+    the outputs catch up. The search index is brought up to date first, in one
+    transaction for the whole poll."""
     store.flush_search_index()
-    key = hashlib.sha256(repr(settings).encode("utf-8")).hexdigest()
-    if not stale and store.render_key() == key:
+    config = hashlib.sha256(repr(settings).encode("utf-8")).hexdigest()
+    key = f"{config} {store.items_version()}"
+    if store.render_key() == key:
         return []
     moment = now or utcnow()
-    return store.save_outputs(render_all(settings, store, moment), moment, render_key=key)
+    return store.save_outputs(render_all(settings, store), moment, render_key=key)

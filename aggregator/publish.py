@@ -15,12 +15,13 @@ import html
 import json
 import re
 import xml.etree.ElementTree as ET
+import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -29,7 +30,7 @@ from feedgen.util import xml_elem
 
 from aggregator import __version__
 from aggregator.errors import AggregatorError
-from aggregator.models import Category, Settings, Source, StoredItem
+from aggregator.models import Category, Settings, Site, Source, SourceRef, StoredItem
 from aggregator.text import html_to_text
 
 FEED_FORMATS: dict[str, str] = {
@@ -83,8 +84,11 @@ class SearchFeed(Category):
     query: str = ""
 
 
-def search_path(query: str, fmt: str) -> str:
-    return f"/search.{fmt}?q={quote(query, safe='')}"
+def search_path(query: str, fmt: str, category: str | None = None) -> str:
+    """The served path of a search's feed (``fmt`` rss, atom, json) or page (``html``)."""
+    stem = "/search" if fmt == "html" else f"/search.{fmt}"
+    extra = f"&category={quote(category, safe='')}" if category else ""
+    return f"{stem}?q={quote(query, safe='')}{extra}"
 
 
 def _self_url(settings: Settings, category: Category | None, fmt: str) -> str:
@@ -160,7 +164,8 @@ class _Entry:
 
 
 def _title(item: StoredItem) -> str:
-    """A title readers can show: the item's own, else the start of its text, else its link."""
+    """A title readers can show: the item's own, else the start of its text, else its link,
+    else the name of its source. Never its id: ``urn:uuid:…`` says nothing to a reader."""
     title = " ".join(_clean(item.title).split())
     if title:
         return title
@@ -170,20 +175,33 @@ def _title(item: StoredItem) -> str:
     text = " ".join(_TAG_SHAPED.sub(" ", text).split())
     if text:
         return _shorten(text)
-    return _clean(item.link) or _clean(item.id)
+    return _clean(item.link) or (_clean(item.sources[0].name) if item.sources else "") or "…"
 
 
 _TAG_SHAPED = re.compile(r"</?[A-Za-z!][^<>]*>?")
 
 
-def _also_published(settings: Settings, sources: Sequence[tuple[str, str]]) -> str:
+def _also_published(settings: Settings, sources: Sequence[tuple[str, str | None]]) -> str:
     arabic = _is_arabic(settings.site.language)
     label = "نُشر أيضًا في:" if arabic else "Also published by:"
     separator = "، " if arabic else ", "
     links = separator.join(
-        f'<a href="{html.escape(url)}">{html.escape(name)}</a>' for name, url in sources
+        f'<a href="{html.escape(url)}">{html.escape(name)}</a>' if url else html.escape(name)
+        for name, url in sources
     )
     return f'<p dir="auto">{label} {links}</p>'
+
+
+def _site_of(source: SourceRef) -> str | None:
+    """Where a reader clicking an outlet's name should land: its web site (the feed's own
+    link), else the home of the host serving its feed; never the feed document itself,
+    which a browser downloads or shows as XML. None for a local file."""
+    if source.site and _HTTP_URL.match(source.site):
+        return _clean(source.site)
+    parts = urlsplit(source.url)
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return _clean(f"{parts.scheme}://{parts.netloc}/")
+    return None
 
 
 def _prepare(settings: Settings, item: StoredItem) -> _Entry:
@@ -199,12 +217,12 @@ def _prepare(settings: Settings, item: StoredItem) -> _Entry:
     summary = _clean(item.summary_html)
     body = content or summary
     if len(sources) > 1:
-        # A story's other outlets link to their own article; an outlet that carried this
-        # very item (same link or guid) links to its feed.
+        # A story's other outlets link to their own article; an outlet without one (it
+        # carried this very item, or its telling had no link) links to its site.
         articles = {r.source.url: r.link for r in item.related if r.link}
         shown = tuple(
-            (name, _clean(articles[s.url]) if s.url in articles else url)
-            for s, (name, url) in zip(item.sources, sources, strict=True)
+            (name, _clean(articles[s.url]) if s.url in articles else _site_of(s))
+            for s, (name, _url) in zip(item.sources, sources, strict=True)
         )
         body = body + _also_published(settings, shown[1:])
     atom_id = item.id if _URI_SCHEME.match(item.id) else f"urn:aggregator:item:{quote(item.id)}"
@@ -522,33 +540,42 @@ _STRINGS = {
         "all": "كل الأقسام",
         "opml": "قائمة المصادر (OPML)",
         "empty": "لا توجد مواد بعد.",
-        "now": "الآن",
         "more": "كل مواد القسم",
         "home": "الرئيسية",
         "sections": "الأقسام",
-        "search": "للاشتراك في نتائج بحث:",
+        "search": "بحث",
+        "search_label": "ابحث في الأخبار",
+        "results": "نتائج البحث عن «{query}»",
+        "results_in": "نتائج البحث عن «{query}» في {category}",
+        "no_results": "لا نتائج لهذا البحث.",
+        "search_hint": "اكتب كلمة أو أكثر، مثل: إضراب",
         "generated": "يُحدَّث تلقائيًا من مصادر مختارة.",
+        "zone": "الأوقات بتوقيت {zone}.",
     },
     "en": {
         "subscribe": "Subscribe:",
         "all": "All categories",
         "opml": "Sources (OPML)",
         "empty": "Nothing yet.",
-        "now": "just now",
         "more": "Everything in this category",
         "home": "Home",
         "sections": "Categories",
-        "search": "Subscribe to a search:",
+        "search": "Search",
+        "search_label": "Search the news",
+        "results": "Results for “{query}”",
+        "results_in": "Results for “{query}” in {category}",
+        "no_results": "Nothing found.",
+        "search_hint": "Type one or more words.",
         "generated": "Updated automatically from selected sources.",
+        "zone": "Times are in {zone}.",
     },
 }
 
-# (one, two, 3 to 10, 11 and more): Arabic counts take a different form in each range.
-_AR_UNITS = {
-    "minute": ("دقيقة", "دقيقتين", "دقائق", "دقيقة"),
-    "hour": ("ساعة", "ساعتين", "ساعات", "ساعة"),
-    "day": ("يوم", "يومين", "أيام", "يومًا"),
-}
+_AR_MONTHS = (
+    "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
+    "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر",
+)  # fmt: skip
+_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 _FORMAT_LABELS = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
 
@@ -598,6 +625,13 @@ ol.headlines li:first-child { border-block-start: 0; }
   min-height: 2rem; padding: 0.4rem 0.65rem; text-decoration: none; }
 .button:hover, .button:focus { background: var(--rss); color: #fff; }
 .more { display: inline-block; font-size: 0.95rem; margin-block-start: 0.4rem; }
+form.search { display: flex; gap: 0.4rem; margin-block-start: 0.75rem; max-width: 32rem; }
+form.search input { background: var(--bg); border: 1px solid var(--muted);
+  border-radius: 0.4rem; color: var(--fg); flex: 1; font: inherit; min-height: 2.5rem;
+  min-width: 0; padding: 0.3rem 0.7rem; }
+form.search button { background: var(--accent); border: 1px solid var(--accent);
+  border-radius: 0.4rem; color: #fff; cursor: pointer; font: inherit; font-weight: 600;
+  min-height: 2.5rem; padding: 0.3rem 1rem; }
 footer { border-block-start: 1px solid var(--rule); color: var(--muted); font-size: 0.9rem;
   padding-block: 1rem 2rem; }
 footer p { margin: 0.35rem 0; }
@@ -613,30 +647,26 @@ def _strings(language: str) -> dict[str, str]:
     return _STRINGS["ar"] if _is_arabic(language) else _STRINGS["en"]
 
 
-def _arabic_count(n: int, unit: str) -> str:
-    one, two, few, many = _AR_UNITS[unit]
-    if n == 1:
-        return f"منذ {one}"
-    if n == 2:
-        return f"منذ {two}"
-    if 3 <= n % 100 <= 10:
-        return f"منذ {n} {few}"
-    return f"منذ {n} {many}"
+def _zone(name: str) -> tzinfo:
+    return UTC if name == "UTC" else zoneinfo.ZoneInfo(name)
 
 
-def _time_ago(moment: datetime, now: datetime, language: str) -> str:
-    """ "3 hours ago" / "منذ 3 ساعات"; a date once it is more than a month old."""
-    seconds = (_utc(now) - _utc(moment)).total_seconds()
-    arabic = _is_arabic(language)
-    if seconds < 60:
-        return _strings(language)["now"]
-    for unit, size, limit in (("minute", 60, 60), ("hour", 3600, 24), ("day", 86400, 31)):
-        n = int(seconds // size)
-        if n < limit:
-            if arabic:
-                return _arabic_count(n, unit)
-            return f"{n} {unit}{'' if n == 1 else 's'} ago"
-    return _utc(moment).strftime("%Y-%m-%d")
+def _page_time(moment: datetime, site: Site) -> tuple[str, str]:
+    """When an item was published, as the pages show it: (ISO 8601 with the zone's
+    offset, for ``<time datetime>``; a date and time in the site's language and zone).
+
+    Absolute on purpose: pages are rendered when items change and a build is static, so
+    "3 hours ago" would be false an hour later."""
+    local = _utc(moment).astimezone(_zone(site.timezone))
+    clock = f"{local.hour:02d}:{local.minute:02d}"
+    primary = re.split(r"[-_]", site.language.strip().lower(), maxsplit=1)[0]
+    if primary == "ar":
+        text = f"{local.day} {_AR_MONTHS[local.month - 1]} {local.year}، {clock}"
+    elif primary == "en":
+        text = f"{local.day} {_EN_MONTHS[local.month - 1]} {local.year}, {clock}"
+    else:  # no month names for this language here: the form every reader can read
+        text = f"{local.year:04d}-{local.month:02d}-{local.day:02d} {clock}"
+    return local.isoformat(), text
 
 
 def category_page_path(category: Category) -> str:
@@ -682,7 +712,7 @@ def _excerpt(item: StoredItem) -> str:
     return _shorten(text, EXCERPT_CHARS) if text and text != _title(item) else ""
 
 
-def _headline(item: StoredItem, now: datetime, language: str, *, excerpt: bool = False) -> str:
+def _headline(item: StoredItem, site: Site, *, excerpt: bool = False) -> str:
     esc = html.escape
     title = esc(_title(item))
     link = _clean(item.link)
@@ -693,16 +723,26 @@ def _headline(item: StoredItem, now: datetime, language: str, *, excerpt: bool =
     meta: list[str] = []
     if item.sources:
         meta.append(f"<bdi>{esc(_clean(item.sources[0].name))}</bdi>")
-    published = _utc(item.published)
-    meta.append(
-        f'<time datetime="{_rfc3339(published)}">{esc(_time_ago(published, now, language))}</time>'
-    )
+    stamp, when = _page_time(item.published, site)
+    meta.append(f'<time datetime="{stamp}">{esc(when)}</time>')
     more = ""
     if excerpt:
         text = _excerpt(item)
         if text:
             more = f'<p class="excerpt" dir="auto">{esc(text)}</p>'
     return f'<li>{heading}<span class="meta">{" · ".join(meta)}</span>{more}</li>'
+
+
+def _search_form(strings: Mapping[str, str], prefix: str, query: str) -> str:
+    """A plain GET form (no script) to the served search page: ``/search?q=…``."""
+    esc = html.escape
+    return (
+        f'<form class="search" role="search" method="get" action="{esc(prefix)}search">'
+        f'<input type="search" name="q" value="{esc(query)}" dir="auto" maxlength="200" '
+        f'aria-label="{esc(strings["search_label"])}" '
+        f'placeholder="{esc(strings["search_label"])}">'
+        f'<button type="submit">{esc(strings["search"])}</button></form>'
+    )
 
 
 def _page(
@@ -713,7 +753,10 @@ def _page(
     alternates: str,
     current: str | None,
     body: str,
+    search: str | None,
 ) -> bytes:
+    """One HTML page. ``search`` is the query the search form shows (``""``: none yet);
+    None leaves the form out: a static build has no search to send it to."""
     esc = html.escape
     site = settings.site
     strings = _strings(site.language)
@@ -744,6 +787,7 @@ def _page(
 <h1><a href="{esc(home)}">{esc(_clean(site.title))}</a></h1>
 {description}
 <nav class="sections" aria-label="{esc(strings["sections"])}">{"".join(nav)}</nav>
+{_search_form(strings, prefix, search) if search is not None else ""}
 </div></header>
 <main class="wrap">
 {body}
@@ -751,7 +795,7 @@ def _page(
 <footer><div class="wrap">
 {_subscribe_links(None, strings, prefix, strings["all"])}
 <p><a href="{esc(prefix)}sources.opml" type="text/x-opml">{esc(strings["opml"])}</a></p>
-<p>{esc(strings["search"])} <bdi dir="ltr"><code>search.{{rss,atom,json}}?q=…</code></bdi></p>
+<p>{esc(strings["zone"].format(zone=site.timezone))}</p>
 <p>{esc(strings["generated"])}</p>
 </div></footer>
 </body>
@@ -764,14 +808,12 @@ def _category_section(
     settings: Settings,
     category: Category,
     items: Sequence[StoredItem],
-    now: datetime,
     *,
     prefix: str,
     on_index: bool,
 ) -> str:
     esc = html.escape
-    language = settings.site.language
-    strings = _strings(language)
+    strings = _strings(settings.site.language)
     page = prefix + category_page_path(category).lstrip("/")
     heading = esc(_clean(category.title))
     if on_index:
@@ -785,7 +827,7 @@ def _category_section(
     shown = items[:INDEX_HEADLINES] if on_index else items
     if shown:
         parts.append('<ol class="headlines">')
-        parts.extend(_headline(item, now, language, excerpt=not on_index) for item in shown)
+        parts.extend(_headline(item, settings.site, excerpt=not on_index) for item in shown)
         parts.append("</ol>")
         if on_index:
             parts.append(f'<a class="more" href="{esc(page)}">{esc(strings["more"])}</a>')
@@ -796,13 +838,14 @@ def _category_section(
 
 
 def render_index(
-    settings: Settings, latest: Mapping[str, Sequence[StoredItem]], now: datetime
+    settings: Settings, latest: Mapping[str, Sequence[StoredItem]], *, served: bool = True
 ) -> bytes:
     """The home page: each category's newest headlines and its subscribe links, in the
-    site's language and direction, with no script and nothing loaded from elsewhere."""
+    site's language and direction, with no script and nothing loaded from elsewhere.
+    ``served`` pages have a search form; a static build's have none."""
     sections = [
         _category_section(
-            settings, category, latest.get(category.name, ()), now, prefix="", on_index=True
+            settings, category, latest.get(category.name, ()), prefix="", on_index=True
         )
         for category in settings.categories
     ]
@@ -813,11 +856,12 @@ def render_index(
         alternates=_alternates(settings, [None, *settings.categories], ""),
         current=None,
         body="\n".join(sections),
+        search="" if served else None,
     )
 
 
 def render_category_page(
-    settings: Settings, category: Category, items: Sequence[StoredItem], now: datetime
+    settings: Settings, category: Category, items: Sequence[StoredItem], *, served: bool = True
 ) -> bytes:
     """One category's page (``/c/{name}``): every published item with a short excerpt."""
     prefix = "../"
@@ -827,5 +871,68 @@ def render_category_page(
         prefix=prefix,
         alternates=_alternates(settings, [category, None], prefix),
         current=category.name,
-        body=_category_section(settings, category, items, now, prefix=prefix, on_index=False),
+        body=_category_section(settings, category, items, prefix=prefix, on_index=False),
+        search="" if served else None,
+    )
+
+
+def render_search_page(
+    settings: Settings,
+    query: str,
+    items: Sequence[StoredItem],
+    *,
+    category: Category | None = None,
+    problem: str | None = None,
+) -> bytes:
+    """The served page of a search (``/search?q=…``): the newest matching items with
+    excerpts, the same search's feeds to subscribe to, or what is wrong with the query."""
+    esc = html.escape
+    strings = _strings(settings.site.language)
+    query = " ".join(_clean(query).split())
+    name = category.name if category else None
+    parts = ['<section class="category results">']
+    if not query or problem:
+        heading = esc(strings["search"])
+        parts.append(f'<div class="head"><h2>{heading}</h2></div>')
+        message = problem or strings["search_hint"]
+        parts.append(f'<p class="desc" role="alert">{esc(message)}</p>')
+        alternates = ""
+        title = f"{strings['search']} — {_clean(settings.site.title)}"
+    else:
+        if category is not None:
+            words = strings["results_in"].format(query=query, category=_clean(category.title))
+        else:
+            words = strings["results"].format(query=query)
+        links = " ".join(
+            f'<a class="button" href="{esc(search_path(query, fmt, name).lstrip("/"))}" '
+            f'type="{_media_type(fmt)}">{text}</a>'
+            for fmt, text in _FORMAT_LABELS.items()
+        )
+        subscribe = f'<p class="feeds"><span class="label">{esc(strings["subscribe"])}</span> '
+        parts.append(
+            f'<div class="head"><h2 dir="auto">{esc(words)}</h2>{subscribe}{links}</p></div>'
+        )
+        if items:
+            parts.append('<ol class="headlines">')
+            parts.extend(_headline(item, settings.site, excerpt=True) for item in items)
+            parts.append("</ol>")
+        else:
+            parts.append(f'<p class="desc">{esc(strings["no_results"])}</p>')
+        feed_title = f"{strings['search']}: {query}"
+        alternates = "\n".join(
+            f'<link rel="alternate" type="{_media_type(fmt)}" '
+            f'title="{esc(f"{feed_title} ({label})")}" '
+            f'href="{esc(search_path(query, fmt, name).lstrip("/"))}">'
+            for fmt, label in _FORMAT_LABELS.items()
+        )
+        title = f"{feed_title} — {_clean(settings.site.title)}"
+    parts.append("</section>")
+    return _page(
+        settings,
+        title=title,
+        prefix="",
+        alternates=alternates,
+        current=None,
+        body="\n".join(parts),
+        search=query,
     )

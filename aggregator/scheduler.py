@@ -50,7 +50,6 @@ TICK = 1.0  # seconds between looks for due sources
 REGENERATE_AFTER = 0.5  # seconds of quiet after a change before feeds are re-rendered
 STOP_GRACE = 3.0  # seconds in-flight polls get to finish on SIGTERM before they are abandoned
 SUMMARY_EVERY = timedelta(minutes=10)
-MAINTENANCE_EVERY = timedelta(hours=1)
 
 
 class Poller:
@@ -234,21 +233,12 @@ class Poller:
 
     async def maintain(self) -> None:
         assert self.store is not None
-        settings = self.settings
         try:
-            pruned = self.store.prune(
-                pipeline.utcnow() - timedelta(days=settings.storage.retention_days),
-                settings.site.max_items,
-                [c.name for c in settings.categories],
-            )
-            self.store.checkpoint()
+            done = pipeline.maintain(self.settings, self.store, pipeline.utcnow())
         except AggregatorError as e:
             log.error("maintenance failed: %s", e.message)
             return
-        if pruned:
-            log.info(
-                "pruned %d item(s) older than %d days", pruned, settings.storage.retention_days
-            )
+        if done.pruned:
             self._schedule_regenerate()
 
     async def summarize(self) -> None:
@@ -314,7 +304,7 @@ class Daemon:
         scheduler = BackgroundScheduler(timezone="UTC")
         jobs: list[tuple[Callable[[], Coroutine[Any, Any, Any]], dict[str, Any]]] = [
             (poller.dispatch, {"seconds": TICK}),
-            (poller.maintain, {"seconds": MAINTENANCE_EVERY.total_seconds()}),
+            (poller.maintain, {"seconds": pipeline.MAINTENANCE_EVERY.total_seconds()}),
             (poller.summarize, {"seconds": SUMMARY_EVERY.total_seconds()}),
         ]
         for job, every in jobs:

@@ -219,15 +219,15 @@ class ServerState:
 
 def _request_paths(path: str) -> list[str]:
     """The plain request paths (no query, nothing to decode) that the routes of
-    ``create_app`` answer with the published file ``path``: ``/`` for the index, ``/c/x``
-    and ``/c/x.html`` for a category page, else the path itself.
+    ``create_app`` answer with the published file ``path``: ``/`` and ``/index.html`` for
+    the index, ``/c/x`` and ``/c/x.html`` for a category page, else the path itself.
 
     ``FeedApp`` and ``FeedProtocol`` answer exactly these without routing; missing one
     only sends it the slow way, so anything unusual is left out."""
     if not path.isascii() or any(c in path for c in "%?#\\") or ".." in path:
         return []
     if path == "/index.html":
-        return ["/"]
+        return ["/", path]
     if path.startswith("/c/"):
         name = path.removeprefix("/c/")
         if "/" in name or name.count(".html") != 1 or not name.endswith(".html"):
@@ -297,8 +297,6 @@ def create_app(settings: Settings, store: Store, metrics: Metrics | None = None)
         if b"%2f" in raw or b"%5c" in raw or b".." in raw or b"\\" in raw:
             return _not_found()
         path = "/" + request.path_params["path"]
-        if path == "/index.html":
-            return _not_found()  # the index lives at /
         limit = request.query_params.get("limit")
         if limit is not None and path.startswith("/feeds/"):
             return _send_limited(request, state, path, limit)
@@ -310,6 +308,9 @@ def create_app(settings: Settings, store: Store, metrics: Metrics | None = None)
 
     async def search(request: Request) -> Response:
         return _send_search(request, state, request.path_params["fmt"])
+
+    async def search_page(request: Request) -> Response:
+        return _send_search(request, state, "html")
 
     async def healthz(request: Request) -> Response:
         ok, body = health(state.settings, state.store, state.clock())
@@ -329,6 +330,7 @@ def create_app(settings: Settings, store: Store, metrics: Metrics | None = None)
             Route("/healthz", healthz, methods=["GET", "HEAD"]),
             Route("/metrics", metrics_page, methods=["GET", "HEAD"]),
             Route("/c/{name:str}", category_page, methods=["GET", "HEAD"]),
+            Route("/search", search_page, methods=["GET", "HEAD"]),
             Route("/search.{fmt:str}", search, methods=["GET", "HEAD"]),
             Route("/{path:path}", published, methods=["GET", "HEAD"]),
         ]
@@ -469,40 +471,58 @@ def _bad_request(message: str) -> Response:
     return Response(message + "\n", status_code=400, media_type="text/plain; charset=utf-8")
 
 
+_HTML = "text/html; charset=utf-8"
+
+
 def _send_search(request: Request, state: ServerState, fmt: str) -> Response:
-    """``/search.{rss,atom,json}?q=…[&category=…][&limit=N]``: the newest matching items.
+    """``/search.{rss,atom,json}?q=…[&category=…][&limit=N]``: the newest matching items;
+    ``/search?q=…`` (``fmt`` html): the same as a page, where the pages' form leads.
 
     Rendered on request (a search is an FTS index look-up with a LIMIT), and kept until
     the outputs change, so a feed reader polling the same search costs one dict look-up."""
-    if fmt not in publish.FEED_FORMATS:
+    if fmt not in publish.FEED_FORMATS and fmt != "html":
         return _not_found()
     state.refresh()
     settings = state.settings
     query = request.query_params.get("q", "").strip()
-    if not query:
-        return _bad_request("add what to search for: /search.rss?q=word (several words: all)")
-    if len(query) > MAX_QUERY_CHARS:
-        return _bad_request(f"the search is too long: keep it under {MAX_QUERY_CHARS} characters")
     category = request.query_params.get("category") or ""
+
+    def bad(message: str, status: int = 400) -> Response:
+        if fmt != "html":
+            return _bad_request(message)
+        page = publish.render_search_page(settings, query, [], problem=message)
+        return Response(page, status_code=status, media_type=_HTML)
+
+    if not query:
+        if fmt == "html":  # the form, waiting for words
+            return Response(publish.render_search_page(settings, "", []), media_type=_HTML)
+        return bad("add what to search for: /search.rss?q=word (several words: all)")
+    if len(query) > MAX_QUERY_CHARS:
+        return bad(f"the search is too long: keep it under {MAX_QUERY_CHARS} characters")
     if category and settings.category(category) is None:
         known = ", ".join(c.name for c in settings.categories)
-        return _bad_request(f"unknown category {category!r}: use one of {known}")
+        return bad(f"unknown category {category!r}: use one of {known}")
     try:
         wanted = int(request.query_params.get("limit", settings.site.max_items))
         limit = max(1, min(wanted, settings.site.max_limit))
     except ValueError:
-        return _bad_request("limit must be a whole number")
+        return bad("limit must be a whole number")
     key = (fmt, query, category, limit, state.version)
     if key not in state.searches:
         try:
             items = state.store.search_items(query, limit, category=category or None)
         except SearchError as e:
-            return _bad_request(e.message)
-        body = publish.render_search_feed(fmt, settings, query, items)
+            return bad(e.message)
+        if fmt == "html":
+            body = publish.render_search_page(
+                settings, query, items, category=settings.category(category)
+            )
+        else:
+            body = publish.render_search_feed(fmt, settings, query, items)
         output = Output(
             path=publish.search_path(query, fmt),
             body=body,
-            content_type=publish.FEED_FORMATS[fmt],
+            content_type=_HTML if fmt == "html" else publish.FEED_FORMATS[fmt],
             etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
             last_modified=max((i.updated or i.published for i in items), default=_EPOCH),
         )

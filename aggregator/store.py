@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
+import os
 import re
 import sqlite3
 import time
@@ -34,6 +36,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlite_utils
 
@@ -69,7 +72,11 @@ from aggregator.text import clitic_forms, normalize_text
 # 3: slim story index (story_words, story_keys), rebuilt from schema 2's on open;
 # 4: the story index covers every stored item, ordered by publication time (story_n), with
 #    the words and keys of aggregator.text: rebuilt from the items on open
-SCHEMA_VERSION = 4
+# 5: sources.site_url; items with nothing to show (stored from cut-off bodies) dropped
+SCHEMA_VERSION = 5
+# The schema whose migration last rebuilt the story index: bump both when the words or
+# keys dedupe computes change, or stored items stop matching new ones.
+STORY_INDEX_SCHEMA = 4
 BUSY_TIMEOUT_MS = 15_000
 # story_n: items published in the same second get consecutive numbers within the second.
 _N_PER_SECOND = 1 << 16
@@ -77,6 +84,8 @@ _N_PER_SECOND = 1 << 16
 # source would spend most of a first poll merging segments, and one for a whole first poll
 # builds the index in memory (200 MB at 47,000 items).
 SEARCH_BATCH = 2_000
+log = logging.getLogger("aggregator.store")
+
 # A fixed namespace so an item's id is a pure function of the first key it was seen under.
 ITEM_NAMESPACE = uuid.UUID("6f1d7c2e-4a57-5b8e-9a3c-2f0e8d1b7a44")
 
@@ -100,7 +109,8 @@ CREATE TABLE IF NOT EXISTS sources (
     error_count INTEGER NOT NULL DEFAULT 0,
     next_poll TEXT,                 -- NULL: due now
     moved_to TEXT,                  -- a 301 target seen once, not yet adopted
-    gone INTEGER NOT NULL DEFAULT 0 -- 410: not polled until the config entry changes
+    gone INTEGER NOT NULL DEFAULT 0, -- 410: not polled until the config entry changes
+    site_url TEXT                   -- the feed's own <link>: the source's web site
 );
 CREATE TABLE IF NOT EXISTS items (
     id TEXT PRIMARY KEY,
@@ -232,6 +242,25 @@ def story_n(published: datetime) -> int:
     return int(published.timestamp()) * _N_PER_SECOND
 
 
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that never writes, even on a database the user may only read.
+
+    Reading a WAL database needs its -shm file, which SQLite creates beside it; in a
+    directory the user may not write, and with no -shm left there, that fails ("unable
+    to open database file"). Nobody can be writing it then, so it is opened immutable:
+    read as the file stands, with no locks and no -shm."""
+    uri = "file:" + quote(str(path.resolve())) + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        conn.close()
+        if not path.is_file() or os.access(path.parent, os.W_OK):
+            raise
+        conn = sqlite3.connect(uri + "&immutable=1", uri=True, check_same_thread=False)
+    return conn
+
+
 def _pack(features: str) -> bytes:
     """Story words compressed: Arabic text is two bytes a letter and shrinks threefold."""
     return zlib.compress(features.encode("utf-8"), 1)
@@ -316,8 +345,7 @@ class Store:
         self._queued_for_search = 0
         try:
             if readonly:
-                uri = f"file:{Path(self.path).resolve()}?mode=ro"
-                conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+                conn = _connect_read_only(Path(self.path))
             else:
                 _make_parent(Path(self.path))
                 conn = sqlite3.connect(self.path, check_same_thread=False)
@@ -359,7 +387,11 @@ class Store:
                 # In this same transaction, so a crash part-way simply redoes it.
                 if int(version) < 2:  # written before search existed: index every item
                     self._backfill_search()
-                self._rebuild_story_index()
+                if int(version) < 5:
+                    self._add_column("sources", "site_url", "TEXT")
+                    self._drop_empty_items()
+                if int(version) < STORY_INDEX_SCHEMA:  # after the drop: not indexed
+                    self._rebuild_story_index()
                 self._set_meta("schema_version", str(SCHEMA_VERSION))
             elif int(version) > SCHEMA_VERSION:
                 raise StorageError(
@@ -367,6 +399,31 @@ class Store:
                     "upgrade the aggregator or use another --db"
                 )
         self.flush_search_index()  # texts queued before a crash, or by the backfill
+
+    def _add_column(self, table: str, column: str, declaration: str) -> None:
+        columns = {row[1] for row in self.db.conn.execute(f"PRAGMA table_info({table})")}
+        if column not in columns:
+            self.db.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+
+    def _drop_empty_items(self) -> None:
+        """Items with no link, no title and no text, which versions before schema 5 stored
+        from cut-off feed bodies: published as a blank headline (or their id) at the top of
+        every feed, for good. Dropped like a ``drop`` rule drops an item, so their keys stay
+        and they are never stored again."""
+        conn = self.db.conn
+        empty = (
+            "SELECT id FROM items WHERE dropped = 0 AND coalesce(link, '') = '' "
+            "AND trim(title) = '' AND trim(summary_html) = '' AND trim(content_html) = ''"
+        )
+        conn.execute(f"DELETE FROM item_categories WHERE item_id IN ({empty})")
+        dropped = conn.execute(f"UPDATE items SET dropped = 1 WHERE id IN ({empty})").rowcount
+        if dropped:
+            self._items_changed()
+            log.warning(
+                "%s: dropped %d empty item(s) stored by an older version from cut-off feeds",
+                self.path,
+                dropped,
+            )
 
     def close(self) -> None:
         self.db.conn.close()
@@ -482,6 +539,21 @@ class Store:
             [key, value],
         )
 
+    def _items_changed(self) -> None:
+        """Count a change to what is published, inside the transaction that made it.
+
+        Rendered outputs remember the count they were rendered at (``render_key``), so
+        they are brought up to date whenever they are behind the items: after a poll that
+        stored items but was stopped before it rendered, too."""
+        self.db.conn.execute(
+            "INSERT INTO meta(key, value) VALUES ('items_version', '1') ON CONFLICT(key) "
+            "DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"
+        )
+
+    def items_version(self) -> int:
+        """How many times what is published changed in this database (see _items_changed)."""
+        return int(self._meta("items_version") or 0)
+
     def integrity_check(self) -> str:
         return str(self._rows("PRAGMA integrity_check")[0]["integrity_check"])
 
@@ -550,12 +622,14 @@ class Store:
         moved_to: str | None = None,
         elapsed: float = 0.0,
         stories: StoryMatcher | None = None,
+        site_url: str | None = None,
     ) -> SaveResult:
         """Store a successful poll: items, poll state and history, in one transaction.
 
         ``candidates`` is None when the body was not parsed (304 or the same body hash).
         ``stories`` decides near-duplicates: a new item with a story signature joins the
-        earlier story it matches instead of being published on its own.
+        earlier story it matches instead of being published on its own. ``site_url`` is
+        the feed's own link (the source's web site), kept when given.
         """
         with self._write():
             result = (
@@ -567,6 +641,14 @@ class Store:
                 outcome = "not_modified" if http_status == 304 else "unchanged"
             else:
                 outcome = "new" if result.new_ids or result.updated_ids else "unchanged"
+            site_moved = 0
+            if site_url is not None:  # items name their sources' sites: a change shows
+                site_moved = self.db.conn.execute(
+                    "UPDATE sources SET site_url = ? WHERE url = ? AND site_url IS NOT ?",
+                    [site_url, source.url, site_url],
+                ).rowcount
+            if result.touched_categories or result.new_ids or result.updated_ids or site_moved:
+                self._items_changed()
             self.db.execute(
                 "UPDATE sources SET etag = ?, last_modified = ?, body_hash = ?, last_poll = ?, "
                 "last_success = ?, last_status = ?, last_error = NULL, error_count = 0, "
@@ -648,6 +730,7 @@ class Store:
         updated_ids: list[str] = []
         joined_ids: list[str] = []
         merged_ids: list[str] = []
+        dropped_ids: list[str] = []
         new_by_category: dict[str, int] = defaultdict(int)
         touched: set[str] = set()
         conn = self.db.conn
@@ -666,21 +749,21 @@ class Store:
                 continue
             digest = candidate.digest or content_hash(candidate.item)
             if item_id is None:
-                published = candidate.item.published or now
+                moment = candidate.item.published or now
                 signature = None if candidate.dropped else candidate.story
                 match = None
                 if signature is not None and stories is not None:
-                    match = self._match_story(signature, published, stories)
+                    match = self._match_story(signature, moment, stories)
                 item_id = self._insert_item(source, candidate, digest, now, story=match)
                 handled.add(item_id)
                 if signature is not None:
-                    self._index_story(item_id, published, signature)
+                    self._index_story(item_id, moment, signature)
                 if match is not None:
                     # Not new to subscribers: the story they already have gains an outlet.
                     merged_ids.append(item_id)
                     touched.update(self._categories_of(match.story_id))
                     continue
-                new_ids.append(item_id)
+                (dropped_ids if candidate.dropped else new_ids).append(item_id)
                 if not candidate.dropped:
                     for category in candidate.categories:
                         new_by_category[category] += 1
@@ -752,6 +835,7 @@ class Store:
             updated_ids=tuple(updated_ids),
             joined_ids=tuple(joined_ids),
             merged_ids=tuple(merged_ids),
+            dropped_ids=tuple(dropped_ids),
             new_by_category=dict(new_by_category),
             touched_categories=frozenset(touched),
         )
@@ -1096,12 +1180,14 @@ class Store:
             categories[row["item_id"]].append(row["category"])
         sources: dict[str, list[SourceRef]] = defaultdict(list)
         for row in self._rows(
-            "SELECT s.item_id, s.source_url, coalesce(src.name, s.source_url) AS name "
-            "FROM item_sources s LEFT JOIN sources src ON src.url = s.source_url "
+            "SELECT s.item_id, s.source_url, coalesce(src.name, s.source_url) AS name, "
+            "src.site_url FROM item_sources s LEFT JOIN sources src ON src.url = s.source_url "
             f"WHERE s.item_id IN ({marks_every}) ORDER BY s.item_id, s.position",
             every,
         ):
-            sources[row["item_id"]].append(SourceRef(name=row["name"], url=row["source_url"]))
+            sources[row["item_id"]].append(
+                SourceRef(name=row["name"], url=row["source_url"], site=row["site_url"])
+            )
         related: dict[str, list[RelatedItem]] = defaultdict(list)
         for story_id, group in members.items():
             seen = {ref.url for ref in sources[story_id]}
@@ -1263,7 +1349,16 @@ class Store:
                 [cutoff],
             ).rowcount
             conn.execute("DELETE FROM polls WHERE at < ?", [cutoff])
+            if deleted:
+                self._items_changed()
         return int(deleted)
+
+    def last_maintenance(self) -> datetime | None:
+        return from_text(self._meta("last_maintenance"))
+
+    def set_last_maintenance(self, moment: datetime) -> None:
+        with self._write():
+            self._set_meta("last_maintenance", to_text(moment))
 
     def checkpoint(self) -> None:
         """Fold the WAL back into the database file so it does not grow without bound."""

@@ -23,6 +23,7 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     validators: bool = True  # send ETag/Last-Modified and answer conditional requests with 304
     delay: float = 0.0  # seconds to wait before answering (a source still busy mid-poll)
+    hold: threading.Event | None = None  # answer only once this is set (at most 60 s)
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class FeedServer:
                     return
                 if route.delay:
                     time.sleep(route.delay)
+                if route.hold is not None:
+                    route.hold.wait(60)
                 out = {"Content-Type": route.content_type, **route.headers}
                 if route.status == 200 and route.validators:
                     etag = '"' + hashlib.sha1(route.body).hexdigest()[:16] + '"'

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
+import subprocess
+import sys
 import textwrap
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -559,3 +561,30 @@ def test_the_same_feed_as_http_and_https_is_a_warning(tmp_path: Path) -> None:
         "  - {name: again, url: 'https://two.example.org/rss', categories: [labour]}\n",
     )
     assert [p.field for p in problems(write(tmp_path, twice))] == ["sources[2].url"]
+
+
+# --- site.timezone -------------------------------------------------------------------
+
+
+def test_timezone_defaults_to_utc_and_takes_an_iana_name(tmp_path: Path) -> None:
+    assert load_settings(write(tmp_path, VALID)).site.timezone == "UTC"
+    text = VALID.replace("language: ar", "language: ar\n  timezone: Asia/Beirut")
+    assert load_settings(write(tmp_path, text)).site.timezone == "Asia/Beirut"
+
+
+@pytest.mark.parametrize("zone", ["Beirut", "Asia/Bayrut", "../../etc/passwd", "EST+5", ""])
+def test_an_unknown_timezone_is_a_problem_with_its_line(tmp_path: Path, zone: str) -> None:
+    text = VALID.replace("language: ar", f'language: ar\n  timezone: "{zone}"')
+    problem = only(problems(write(tmp_path, text)), "site.timezone")
+    assert problem.line == line_of(text, "timezone:")
+    assert "Asia/Beirut" in problem.message  # says what to write instead
+
+
+def test_named_zones_work_without_a_system_zone_database(tmp_path: Path) -> None:
+    """Slim containers and Windows have no /usr/share/zoneinfo: the tzdata package is a
+    dependency, so a named zone still loads."""
+    code = (
+        "import zoneinfo; zoneinfo.reset_tzpath([]); print(zoneinfo.ZoneInfo('Africa/Cairo').key)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "Africa/Cairo", out.stderr

@@ -38,6 +38,8 @@ def test_every_command_is_in_the_command_reference(command: str) -> None:
     assert f"`aggregator {command}" in reference, (
         f"`aggregator {command}` is missing from the README's Commands table: add a row"
     )
+    rows = re.findall(rf"^\| `aggregator {re.escape(command)}[ `]", reference, re.M)
+    assert len(rows) == 1, f"`aggregator {command}` has {len(rows)} rows in the Commands table"
     assert _commands()[command].description, f"`aggregator {command}` has no help text"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -208,6 +209,7 @@ def test_build_writes_every_published_path(polled) -> None:
         for fmt in ("rss", "atom", "json")
     }
     expected |= {f"c/{stem}.html" for stem in ("politics", "labour", "women", "secularism")}
+    expected.add(".aggregator-build")  # what it wrote, so the next build removes what is gone
     written = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()}
     assert written == expected
     index = (out / "index.html").read_text(encoding="utf-8")
@@ -219,6 +221,26 @@ def test_summary_reports_new_items_per_category(polled) -> None:
     assert "polled 6 source(s): 6 ok" in summary
     assert "0 failed" in summary
     assert "politics: 3 new" in summary
+    # 8 published; the sponsored item a rule drops is not new to anyone, and two outlets'
+    # copies of the strike joined the first one's.
+    assert "; 8 new item(s), 2 joined stories already published, 1 dropped by rules" in summary
+
+
+def test_summary_says_a_source_whose_items_all_joined_stories(
+    polled, feed_server: FeedServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    late = ("Late Echo", "/late.rss", "syndicated-a.rss", "application/rss+xml", ["politics"])
+    feed_server.routes["/late.rss"] = Route(
+        body=(SITE / "syndicated-a.rss").read_bytes().replace(b"agency-777", b"late-1")
+    )
+    config = write_config(tmp_path, feed_server, [*SOURCES, late])
+    capsys.readouterr()
+    assert main(["poll", "--all", "--config", str(config)]) == 0
+    summary = capsys.readouterr().out
+    assert (
+        "polled 7 source(s): 7 ok (0 with new items, 1 only joining stories already "
+        "published, 6 unchanged), 0 failed; 0 new item(s), 1 joined stories already published"
+    ) in summary, summary
 
 
 def test_second_poll_is_conditional_and_adds_nothing(polled, feed_server, tmp_path) -> None:
@@ -351,3 +373,15 @@ def test_a_poll_that_changes_nothing_renders_nothing_unless_the_config_changed(
     with Store(load_settings(config).storage.path) as store:
         index = {o.path: o.body for o in store.outputs()}["/index.html"].decode("utf-8")
     assert "منبر العمال" in index
+
+
+def test_also_published_by_links_each_outlets_site_never_its_feed(polled) -> None:
+    """Agency, Women and Work and Secularists carry the strike under one link: the other
+    two outlets had no article link of their own, so the line links their web sites (the
+    feeds' own <link>, home_page_url), not feed documents a browser would download."""
+    _config, out, _summary = polled
+    strike = next(e for e in read_feeds(out, "all")["atom"].entries if e.title == STRIKE)
+    content = strike.content[0].value
+    line = content[content.index("نُشر أيضًا في") :]
+    hrefs = re.findall(r'href="([^"]+)"', line)
+    assert sorted(hrefs) == ["https://secular.example/", "https://women.example/"], line

@@ -138,7 +138,7 @@ def test_mutated_documents_are_stored_once_and_published_clean(body: bytes, ctyp
                     )
                 )
                 counts.append(store.count_items())
-            files = pipeline.render_all(conf, store, now)
+            files = pipeline.render_all(conf, store)
             exported = list(store.iter_items())
     first, second = results
     # At most one stored item per parsed entry (entries with the same guid or link are

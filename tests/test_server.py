@@ -133,7 +133,7 @@ def test_limit_caps_the_number_of_items(served: str) -> None:
         "/feeds/../aggregator.db",
         "/feeds/%2e%2e/%2e%2e/etc/passwd",
         "/feeds%2Fall.rss",
-        "/index.html",
+        "/index.htm",
         "/test.db",
         "/etc/passwd",
         "/feeds/",
@@ -291,3 +291,13 @@ def test_what_the_fast_protocol_needs_is_checked(broken: str, problem: str) -> N
 
         changed = type("Changed", (HttpToolsProtocol,), {method: renamed})
     assert fast_protocol_problem(changed, RequestResponseCycle, FlowControl) == problem
+
+
+def test_the_index_is_served_at_slash_and_at_index_html(served: str) -> None:
+    """The log and a build name it /index.html; a reader may type either."""
+    root = httpx.get(served + "/")
+    named = httpx.get(served + "/index.html")
+    assert named.status_code == 200 and named.headers["content-type"] == CONTENT_TYPES["/"]
+    assert named.content == root.content and named.headers["etag"] == root.headers["etag"]
+    again = httpx.get(served + "/index.html", headers={"if-none-match": named.headers["etag"]})
+    assert again.status_code == 304

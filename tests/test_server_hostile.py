@@ -65,7 +65,8 @@ TRAVERSALS = [
     "/test.db",
     "/feeds.yaml",
     "/.env",
-    "/index.html",
+    "/index.htm",
+    "/c/../index.html",
 ]
 
 

@@ -160,7 +160,6 @@ def test_protocol_front_and_routes_answer_alike(
 
 def test_other_requests_are_left_to_the_app(conn: Connection, fast_answers: list[int]) -> None:
     assert conn.ask("GET", "/feeds/all.rss?limit=1", [])[0] == 200
-    assert conn.ask("GET", "/index.html", [])[0] == 404
     assert conn.ask("GET", "/feeds/%61ll.rss", [])[0] == 200  # decoded and routed
     assert conn.ask("GET", "/healthz", [])[0] == 200
     assert conn.ask("GET", "http://x/feeds/all.rss", [])[0] == 200  # absolute form
