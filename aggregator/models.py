@@ -132,6 +132,20 @@ class Fetched:
 
 
 @dataclass(frozen=True)
+class Media:
+    """A picture or an enclosure an item carries (RSS enclosure, media:*, a JSON Feed
+    attachment, a page's or a Telegram message's photo): an absolute http(s) URL and what
+    the source said of it."""
+
+    url: str
+    type: str | None = None  # MIME type, when given
+    length: int | None = None  # bytes, when given
+    width: int | None = None
+    height: int | None = None
+    medium: str | None = None  # "image", "audio", "video", when given or clear from type
+
+
+@dataclass(frozen=True)
 class ParsedItem:
     """One entry as the source published it, already sanitized and in UTC."""
 
@@ -144,6 +158,8 @@ class ParsedItem:
     published: datetime | None  # UTC, aware; None when the source gave no usable date
     updated: datetime | None
     tags: tuple[str, ...] = ()
+    image: Media | None = None  # the item's picture, if it has one
+    enclosures: tuple[Media, ...] = ()  # podcasts' audio, video reports
 
 
 @dataclass(frozen=True)
