@@ -7,6 +7,7 @@ rules find, and two outlets' spellings of one headline compare equal.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 __all__ = ["normalize_text"]
@@ -90,8 +91,18 @@ class _WordMap(dict[str, str]):
     def __missing__(self, token: str) -> str:
         if len(self) >= self.CAPACITY:
             self.clear()
-        words = self[token] = " ".join(token.translate(_CHAR_MAP).split())
+        words = self[token] = " ".join(_without_tanween_alef(token).translate(_CHAR_MAP).split())
         return words
+
+
+# The alef that carries tanween at a word's end (إضراباً، شاملاً): the accusative's spelling,
+# not the word's, so إضراباً is the word إضراب. Only with the mark: a bare final alef is
+# the word's own letter as often as not.
+_TANWEEN_ALEF = re.compile("(?:\u064bا|ا\u064b)(?![\\w\u064c-\u065f])")
+
+
+def _without_tanween_alef(text: str) -> str:
+    return _TANWEEN_ALEF.sub("", text) if "\u064b" in text else text
 
 
 _WORD_MAP = _WordMap()
@@ -100,7 +111,8 @@ _WORD_MAP = _WordMap()
 def normalize_text(text: str) -> str:
     """Text reduced to what a reader would call "the same words", for matching and hashing.
 
-    NFKC, case-folded, Arabic diacritics/tatweel removed, alef/ya/ta-marbuta/hamza-seat
+    NFKC, case-folded, Arabic diacritics/tatweel removed (and the alef of a word-final
+    tanween: إضراباً is إضراب), alef/ya/ta-marbuta/hamza-seat
     and Persian letter variants unified, accents of Latin letters removed, Eastern digits
     made ASCII, punctuation and symbols turned into spaces, whitespace collapsed.
     """
