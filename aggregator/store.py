@@ -1287,21 +1287,24 @@ class Store:
     def search_items(
         self, query: str, limit: int, *, category: str | None = None
     ) -> list[StoredItem]:
-        """The newest ``limit`` published items matching ``query`` (see ``fts_query``).
+        """The newest ``limit`` published entries matching ``query`` (see ``fts_query``).
 
+        A story is one entry, as in the category feeds: an item that joined a story is
+        found by its own words, and shown as the story's representative (the lead).
         Raises ``SearchError`` when the query has no words to look for."""
         match = fts_query(query)
         sql = (
-            f"SELECT {', '.join('i.' + c.strip() for c in _ITEM_COLUMNS.split(','))} "
-            "FROM items_fts f JOIN search_docs d ON d.id = f.rowid "
-            "JOIN items i ON i.id = d.item_id "
-            "WHERE items_fts MATCH ? AND i.dropped = 0"
+            f"SELECT {_ITEM_COLUMNS} FROM items WHERE dropped = 0 AND id IN ("
+            "  SELECT coalesce(m.story_id, d.item_id) FROM items_fts f"
+            "  JOIN search_docs d ON d.id = f.rowid"
+            "  LEFT JOIN story_members m ON m.item_id = d.item_id"
+            "  WHERE items_fts MATCH ?)"
         )
         params: list[Any] = [match]
         if category is not None:
-            sql += " AND i.id IN (SELECT item_id FROM item_categories WHERE category = ?)"
+            sql += " AND id IN (SELECT item_id FROM item_categories WHERE category = ?)"
             params.append(category)
-        sql += " ORDER BY i.published DESC, i.id DESC LIMIT ?"
+        sql += " ORDER BY published DESC, id DESC LIMIT ?"
         params.append(limit)
         try:
             rows = [dict(r) for r in _dict_rows(self.db.conn.execute(sql, params))]

@@ -441,3 +441,32 @@ def test_peers_sharing_most_keys_are_offered_first_however_common_one_key(
     assert "t8888\x1f" not in offered  # a week apart: never compared
     assert offered["t9999\x1f"][0] == ids["guid:3"]  # found through its own keys, first
     assert all(len(peers) <= 24 for peers in offered.values())
+
+
+def test_search_shows_a_story_once_as_the_feeds_do(
+    polled, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Three outlets told the strike; every member's words are indexed, but a search feed
+    and `aggregator search` show the story once: the entry the category feeds show."""
+    import httpx
+    from test_server import serving
+
+    config, out = polled
+    feed_story = by_title(json_feed(out, "all"))[STRIKE]
+    with serving(config) as url:
+        for query in ("إضراب شامل", "اضرابا", "نقابة المعلمين"):
+            found = httpx.get(url + "/search.json", params={"q": query}).json()["items"]
+            ids = [item["id"] for item in found]
+            assert len(ids) == len(set(ids)), query
+            strike = [item for item in found if item["id"] == feed_story["id"]]
+            assert len(strike) == 1, (query, [item["title"] for item in found])
+            assert strike[0]["title"] == STRIKE
+            others = {DAILY[0].title, WOMEN[0].title}
+            assert not others & {item["title"] for item in found}, query
+            atom = feedparser.parse(httpx.get(url + "/search.atom", params={"q": query}).content)
+            assert [e.title for e in atom.entries].count(STRIKE) == 1
+    capsys.readouterr()
+    assert main(["search", "إضراب شامل", "--config", str(config)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.count(STRIKE) == 1
+    assert DAILY[0].title not in printed and WOMEN[0].title not in printed
