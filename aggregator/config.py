@@ -998,7 +998,7 @@ class _Checker:
         """A similarity from 0 to 1 (exclusive of 0: that would merge everything)."""
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.problem(
-                path, f"expected a number from 0 to 1 (such as 0.3), got {_describe(value)}"
+                path, f"expected a number from 0 to 1 (such as 0.32), got {_describe(value)}"
             )
             return _BAD
         if not 0 < value <= 1:

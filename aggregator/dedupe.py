@@ -556,7 +556,7 @@ class StoryDecision:
     rule: str
 
 
-def compare_stories(a: StoryText, b: StoryText, *, threshold: float = 0.3) -> StoryDecision:
+def compare_stories(a: StoryText, b: StoryText, *, threshold: float = 0.32) -> StoryDecision:
     """Decide whether ``a`` and ``b`` are one story, on exact overlaps of their words.
 
     Rules, first that fires wins:
@@ -623,7 +623,7 @@ class StoryMatcher:
     item into that story (the story's first item stays its representative).
     """
 
-    def __init__(self, *, threshold: float = 0.3, window: timedelta = timedelta(hours=72)):
+    def __init__(self, *, threshold: float = 0.32, window: timedelta = timedelta(hours=72)):
         self.threshold = threshold
         self.window = window
 

@@ -74,7 +74,7 @@ class Rule:
 class DedupeSettings:
     enabled: bool = True  # the near-duplicate layer; guid and link dedupe always run
     window_hours: float = 72.0
-    threshold: float = 0.3  # title+text similarity from which two items are one story
+    threshold: float = 0.32  # title+text similarity from which two items are one story
 
     @property
     def window(self) -> timedelta:
