@@ -425,9 +425,11 @@ def test_a_lock_held_mid_poll_fails_the_poll_and_keeps_what_was_stored(
     """Another process takes the write lock between two of the poll's commits and holds
     it longer than a writer waits: the poll says who is to blame, exits 1, and what it
     stored before the lock stays stored."""
+    import aggregator.pipeline
     import aggregator.store
 
     monkeypatch.setattr(aggregator.store, "BUSY_TIMEOUT_MS", 1000)  # instead of 15 s
+    monkeypatch.setattr(aggregator.pipeline, "COMMIT_EVERY_S", 1.0)  # a commit per source
     config = str(write_config(tmp_path, feed_server, 3))
     for n, delay in enumerate((0.0, 1.5, 3.5)):  # s1's commit lets the locker in
         feed_server.routes[f"/f{n}.rss"] = Route(body=rss(n, 4), delay=delay)
