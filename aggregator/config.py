@@ -28,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from aggregator import telegram
 from aggregator.dedupe import canonical_url
 from aggregator.errors import ConfigError, ConfigProblem
 from aggregator.models import (
@@ -35,6 +36,7 @@ from aggregator.models import (
     DedupeSettings,
     PollSettings,
     Rule,
+    ScrapeRules,
     Settings,
     Site,
     Source,
@@ -138,7 +140,11 @@ _SITE_KEYS = (
 _STORAGE_KEYS = ("path", "retention_days")
 _POLL_KEYS = ("interval", "timeout", "max_bytes", "concurrency", "per_host")
 _CATEGORY_KEYS = ("title", "description")
-_SOURCE_KEYS = ("name", "url", "categories", "interval")
+_SOURCE_KEYS = ("name", "url", "categories", "interval", "type", "scrape")
+_SOURCE_TYPES = ("feed", "page", "telegram")
+_SCRAPE_KEYS = (
+    "item", "title", "link", "date", "summary", "image", "author", "follow", "timezone"
+)  # fmt: skip
 _RULE_KEYS = ("add", "drop", "any", "all")
 _DEDUPE_KEYS = ("enabled", "window", "threshold")
 
@@ -760,12 +766,126 @@ class _Checker:
         interval: Any = None
         if fields.get("interval") is not None:
             interval = self.duration(fields["interval"], (*path, "interval"))
+        kind, rules = self.source_kind(fields, path, url)
         good_name = name.strip() if isinstance(name, str) else None
         good_url = url if isinstance(url, str) else None
-        if any(isinstance(v, _Bad) for v in (name, url, categories, interval)):
+        if any(isinstance(v, _Bad) for v in (name, url, categories, interval, kind, rules)):
             return None, good_name, good_url
-        source = Source(name=name.strip(), url=url, categories=categories, interval=interval)
+        source = Source(
+            name=name.strip(),
+            url=url,
+            categories=categories,
+            interval=interval,
+            kind=kind,
+            scrape=rules,
+        )
         return source, good_name, good_url
+
+    def source_kind(self, fields: Mapping[str, Any], path: FieldPath, url: Any) -> tuple[Any, Any]:
+        """What the source is: a page with ``scrape:``, a Telegram channel (``type:
+        telegram``, or a t.me address), else a feed; and its scrape rules."""
+        given: Any = None
+        if fields.get("type") is not None:
+            given = self.text(fields["type"], (*path, "type"))
+            if isinstance(given, str) and given not in _SOURCE_TYPES:
+                self.problem(
+                    (*path, "type"),
+                    f"unknown type {given!r}: use feed, page (with scrape:) or telegram",
+                )
+                return _BAD, None
+        rules: Any = None
+        if fields.get("scrape") is not None:
+            rules = self.scrape(fields["scrape"], (*path, "scrape"))
+            if given not in (None, "page"):
+                self.problem(
+                    (*path, "type"),
+                    f"type: {given} takes no scrape: block; remove one of them (a source with "
+                    "scrape: is a web page)",
+                )
+                return _BAD, rules
+            return "page", rules
+        if given == "page":
+            self.problem(
+                (*path, "type"),
+                "type: page needs a scrape: block saying where the entries are, e.g. "
+                'scrape: {item: "article", title: "h2", link: "h2 a@href"}',
+            )
+            return _BAD, None
+        telegram_host = isinstance(url, str) and telegram.is_telegram_url(url)
+        if given == "telegram" or (given is None and telegram_host):
+            if telegram_host and telegram.channel_name(url) is None:
+                self.problem(
+                    (*path, "url"),
+                    f"{url!r} is not a public channel's address: write "
+                    "https://t.me/s/CHANNEL (invite links and private channels have no "
+                    "public preview)",
+                )
+                return _BAD, None
+            return "telegram", None
+        return given or "feed", None
+
+    def scrape(self, value: Any, path: FieldPath) -> ScrapeRules | _Bad:
+        from aggregator import scrape
+
+        example = ' such as {item: "article", title: "h2", link: "h2 a@href"}'
+        fields = self.mapping(value, path, _SCRAPE_KEYS, hint=example)
+        if fields is None:
+            return _BAD
+        ok = True
+        selectors: dict[str, Any] = {}
+        for key in ("item", "title"):
+            if not self.required(fields, path, key, '"article"' if key == "item" else '"h2"'):
+                ok = False
+        for key in ("item", "title", "link", "date", "summary", "image", "author"):
+            if fields.get(key) is None:
+                continue
+            here = (*path, key)
+            text = self.text(fields[key], here)
+            if isinstance(text, _Bad):
+                ok = False
+                continue
+            selector = scrape.split_selector(text)
+            if key == "item" and selector.attr:
+                self.problem(here, f"{text!r}: item selects elements, not an attribute: "
+                             f"write {selector.css!r}")  # fmt: skip
+                ok = False
+                continue
+            if selector.css or key == "item":
+                problem = scrape.css_problem(selector.css)
+                if problem:
+                    self.problem(
+                        here,
+                        f'{problem}: write a CSS selector such as "h2 a", optionally '
+                        'with @attribute ("h2 a@href"), as in the browser\'s inspector',
+                    )
+                    ok = False
+                    continue
+            selectors[key] = selector
+        follow: Any = False
+        if fields.get("follow") is not None:
+            follow = self.boolean(fields["follow"], (*path, "follow"))
+            if follow is True and "link" not in selectors and fields.get("link") is None:
+                self.problem(
+                    (*path, "follow"),
+                    "follow: true needs link: (the entry's own page is fetched from it)",
+                )
+                ok = False
+        zone: Any = "UTC"
+        if fields.get("timezone") is not None:
+            zone = self.timezone(fields["timezone"], (*path, "timezone"))
+        if not ok or isinstance(follow, _Bad) or isinstance(zone, _Bad):
+            return _BAD
+        return ScrapeRules(
+            item=selectors["item"].css,
+            title=selectors["title"],
+            link=selectors.get("link"),
+            date=selectors.get("date"),
+            summary=selectors.get("summary"),
+            image=selectors.get("image"),
+            author=selectors.get("author"),
+            follow=follow,
+            timezone=zone,
+        )
 
     def source_url(self, value: Any, path: FieldPath) -> str | _Bad:
         text = self.text(value, path)

@@ -53,11 +53,49 @@ class Category:
 
 
 @dataclass(frozen=True)
+class Selector:
+    """One field of a ``scrape:`` block: a CSS selector, and the attribute to read
+    (``h2 a@href``), or None for the element itself (its text, or its HTML for a
+    summary)."""
+
+    css: str
+    attr: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.css}@{self.attr}" if self.attr else self.css
+
+
+@dataclass(frozen=True)
+class ScrapeRules:
+    """How to read a web page that has no feed: ``item`` selects each entry; the other
+    selectors look inside it (with ``follow``, summary, date, image and author look at
+    the entry's own page first). ``timezone`` is the page's, for dates written without
+    one."""
+
+    item: str
+    title: Selector
+    link: Selector | None = None
+    date: Selector | None = None
+    summary: Selector | None = None
+    image: Selector | None = None
+    author: Selector | None = None
+    follow: bool = False
+    timezone: str = "UTC"
+
+
+SourceKind = Literal["feed", "page", "telegram"]
+
+
+@dataclass(frozen=True)
 class Source:
     name: str
     url: str  # http(s)://, file:// or an absolute path, as written in feeds.yaml
     categories: tuple[str, ...]
     interval: float | None = None  # seconds; None means poll.interval
+    # feed: RSS, Atom, JSON Feed; page: an HTML page read by ``scrape``; telegram: a
+    # public channel's web preview (t.me/s/NAME).
+    kind: SourceKind = "feed"
+    scrape: ScrapeRules | None = None  # for kind "page"
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,16 @@ except Exception as e:  # ImportError, AttributeError: anything it needs is gone
 else:
     FAST_PATH_PROBLEM = None
 
-__all__ = ["parse_feed", "sanitize_html"]
+__all__ = [
+    "cut_text",
+    "decode_html",
+    "finish_items",
+    "parse_feed",
+    "plain_text",
+    "sanitize_html",
+    "usable_date",
+    "web_link",
+]
 
 # --- sanitizing ----------------------------------------------------------------------
 
@@ -395,6 +404,9 @@ def _bounded_items(
 
 _CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)[\"']?", re.IGNORECASE)
 _PROLOG_ENCODING_RE = re.compile(rb"\s*<\?xml[^>]*?encoding\s*=\s*[\"']([\w.:-]+)", re.I)
+# An HTML page's own declaration: <meta charset=...> or <meta http-equiv content="...;
+# charset=...">, which browsers look for in the first 1024 bytes.
+_META_CHARSET_RE = re.compile(rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
 _UTF8_NAMES = frozenset({"utf-8", "utf8"})
 
 
@@ -417,7 +429,7 @@ def _with_charset(headers: Mapping[str, str], charset: str) -> dict[str, str]:
 
 
 def _correct_charset(
-    body: bytes, headers: Mapping[str, str]
+    body: bytes, headers: Mapping[str, str], *, html: bool = False
 ) -> tuple[bytes, Mapping[str, str], str | None]:
     """Fix the charset mistakes an Arabic portal meets, before feedparser decodes.
 
@@ -429,13 +441,16 @@ def _correct_charset(
       windows-1252. When they decode as mostly Arabic letters in windows-1256, we use it.
     - UTF-8 with a few broken bytes: repaired (U+FFFD) instead of the whole document
       falling back to a legacy code page (every Arabic title mojibake).
-    Returns the body, the headers to give feedparser and a warning (or None).
+    The document's own declaration is the XML prolog's, or for an ``html`` page its
+    ``<meta charset>``. Returns the body, the headers to give feedparser (with the
+    charset to read it in, when one was decided) and a warning (or None).
     """
     if body[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in body[:4] or body.isascii():
         return body, headers, None  # UTF-16/32, or nothing to decode wrongly
     match = _CHARSET_RE.search(headers.get("content-type", ""))
     declared = match.group(1).lower() if match else None
-    prolog_match = _PROLOG_ENCODING_RE.match(body.removeprefix(b"\xef\xbb\xbf")[:512])
+    own = _META_CHARSET_RE.search(body[:1024]) if html else None
+    prolog_match = own or _PROLOG_ENCODING_RE.match(body.removeprefix(b"\xef\xbb\xbf")[:512])
     prolog = prolog_match.group(1).decode("ascii").lower() if prolog_match else None
     said = declared or prolog
     if said and said.startswith(("utf-16", "utf-32", "ucs")):
@@ -816,6 +831,79 @@ def _parse_json(body: bytes, url: str) -> ParsedFeed:
         ttl=None,
         warnings=tuple(warnings),
     )
+
+
+# --- for the readers of sources without a feed (scrape, telegram) --------------------
+
+
+def decode_html(body: bytes, headers: Mapping[str, str]) -> tuple[str, str | None]:
+    """An HTML page's text, its charset read like a feed's (the HTTP header, else its
+    ``<meta charset>``, with the same corrections: UTF-8 under a code page's label,
+    undeclared or mislabelled windows-1256), and a warning when one was corrected."""
+    lowered = {str(k).lower(): str(v) for k, v in headers.items()}
+    if body[:3] == b"\xef\xbb\xbf":
+        return body[3:].decode("utf-8", "replace"), None
+    if body[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return body.decode("utf-16", "replace"), None
+    if _is_utf8(body):  # whatever the label says (see _correct_charset)
+        said = _page_charset(body, lowered)
+        wrong = said is not None and said.lower() not in _UTF8_NAMES and not body.isascii()
+        note = f"the page says charset={said} but is UTF-8: read as UTF-8" if wrong else None
+        return body.decode("utf-8"), note
+    body, corrected, note = _correct_charset(body, lowered, html=True)
+    charset = _page_charset(body, corrected) or "windows-1252"  # what browsers assume
+    try:
+        return body.decode(charset, "replace"), note
+    except LookupError:
+        return body.decode("utf-8", "replace"), f"unknown charset {charset!r}: read as UTF-8"
+
+
+def _page_charset(body: bytes, headers: Mapping[str, str]) -> str | None:
+    match = _CHARSET_RE.search(headers.get("content-type", ""))
+    if match:
+        return match.group(1)
+    meta = _META_CHARSET_RE.search(body[:1024])
+    return meta.group(1).decode("ascii") if meta else None
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def plain_text(text: str | None) -> str:
+    """Markup-free, entity-decoded, single-spaced text: what titles, names and tags are
+    made of, from feeds and pages alike."""
+    return _plain(text)
+
+
+def web_link(url: str | None, base: str | None) -> str | None:
+    """``url`` made absolute against ``base``, if it is an http(s) link and no markup."""
+    return _web_link(url, base)
+
+
+def cut_text(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters at a word, marked with "…"."""
+    return _cut(text, limit)
+
+
+def finish_items(
+    items: list[ParsedItem], base: str | None, warnings: list[str]
+) -> tuple[ParsedItem, ...]:
+    """The limits every feed's items get (see README, "Robustness"), for items read
+    some other way: empty entries skipped, long fields cut, at most the newest
+    ``MAX_ITEMS_PER_FEED``. ``warnings`` says what was left out."""
+    cleaner = _make_cleaner(base)
+    return _bounded_items(_with_substance(items, warnings), cleaner, warnings)
+
+
+def usable_date(moment: datetime | None, now: datetime) -> datetime | None:
+    """``moment`` in UTC, or None when no reader should see it (far ahead of ``now``, or
+    a CMS's zero date)."""
+    return _usable(moment, now)
 
 
 # --- entry point ---------------------------------------------------------------------

@@ -28,7 +28,7 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import wait
@@ -78,6 +78,17 @@ def decide(
         search_text=search_text(item.title, item.summary_html, item.content_html),
         digest=digest,
     )
+
+
+def decide_all(
+    settings: Settings,
+    source: Source,
+    items: Sequence[ParsedItem],
+    known: Mapping[str, str] | None = None,
+) -> tuple[Candidate, ...]:
+    """``decide`` for each of a source's items (read some other way than ``parse_feed``:
+    a web page, a Telegram channel)."""
+    return tuple(decide(settings, source, item, known) for item in items)
 
 
 def parse_and_decide(
@@ -182,6 +193,25 @@ class ParsePool:
                 log.warning("parsing in this process: a parse worker died: %s", e)
                 self._broken = True
         return parse_and_decide(body, url, headers, self.settings, source, known)
+
+    async def decide(
+        self,
+        source: Source,
+        items: Sequence[ParsedItem],
+        known: Mapping[str, str] | None = None,
+    ) -> tuple[Candidate, ...]:
+        """``decide_all`` in a worker (what is costly in a first poll of a channel)."""
+        pool = self._pool()
+        if pool is not None:
+            loop = asyncio.get_running_loop()
+            try:
+                return await loop.run_in_executor(
+                    pool, decide_all, self.settings, source, tuple(items), known
+                )
+            except BrokenProcessPool as e:
+                log.warning("deciding in this process: a parse worker died: %s", e)
+                self._broken = True
+        return decide_all(self.settings, source, items, known)
 
     def close(self) -> None:
         if self._executor is not None:

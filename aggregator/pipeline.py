@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hashlib
 import logging
 import random
@@ -16,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from aggregator import publish
+from aggregator import publish, scrape, telegram
 from aggregator.dedupe import StoryMatcher
 from aggregator.errors import DatabaseLocked, FetchError, ParseError, StorageError
 from aggregator.fetch import Fetcher
@@ -31,7 +32,7 @@ from aggregator.models import (
     SourceState,
 )
 from aggregator.parse import parse_feed
-from aggregator.parsepool import MIN_SOURCES, ParsePool, decide
+from aggregator.parsepool import MIN_SOURCES, ParsePool, decide, decide_all
 from aggregator.store import Store
 
 log = logging.getLogger("aggregator.poll")
@@ -292,6 +293,8 @@ async def _poll_one(
 ) -> PollOutcome:
     state = store.source_state(source.url) or SourceState(url=source.url, name=source.name)
     fetch_url = state.fetch_url or source.url
+    if source.kind == "telegram":
+        fetch_url = telegram.preview_url(fetch_url)
     try:
         fetched = await fetcher.fetch(fetch_url, state.validators)
     except FetchError as e:
@@ -310,7 +313,18 @@ async def _poll_one(
         preparsed = None
         if fetched.body is not None and _body_hash(fetched) != state.body_hash:
             known = store.known_content(source.url)
-            if pool is not None:
+            if source.kind != "feed":
+                newest = None
+                if source.kind == "telegram":
+                    newest = telegram.newest_id(store.latest_links(source.url))
+                parsed = await read_page_source(
+                    fetcher, source, fetched, now=clock(), known=known, newest_seen=newest
+                )
+                if pool is not None:
+                    preparsed = parsed, await pool.decide(source, parsed.items, known)
+                else:
+                    preparsed = parsed, decide_all(settings, source, parsed.items, known)
+            elif pool is not None:
                 preparsed = await pool.parse(
                     fetched.body, fetched.final_url, fetched.headers, source, known
                 )
@@ -357,6 +371,93 @@ async def _poll_one(
             jitter=jitter,
             refused=e,
         )
+
+
+# --- sources without a feed ------------------------------------------------------------
+
+
+async def read_page_source(
+    fetcher: Fetcher,
+    source: Source,
+    fetched: Fetched,
+    *,
+    now: datetime,
+    known: Mapping[str, str],
+    newest_seen: int | None,
+    follow_limit: int = scrape.MAX_FOLLOW,
+) -> ParsedFeed:
+    """A web page's or a Telegram channel's items: the fetched page read, and whatever
+    more it takes (``telegram.older_page`` pages back to ``newest_seen``, the message
+    already stored; with ``follow: true`` each entry's own page, for the entries not
+    ``known`` yet, at most ``follow_limit``). Those fetches go through ``fetcher``, so the
+    per-host limit and the size cap hold; one that fails costs what it would have added,
+    with a warning, never the poll. Raises ParseError when the first page holds nothing."""
+    assert fetched.body is not None
+    if source.kind == "telegram":
+        pages = [
+            telegram.parse_channel(
+                fetched.body, url=fetched.final_url, headers=fetched.headers, now=now
+            )
+        ]
+        problems: list[str] = []
+        while (older := telegram.older_page(pages, newest_seen)) is not None:
+            try:
+                more = await fetcher.fetch(older)
+                if more.body is None:
+                    break
+                pages.append(
+                    telegram.parse_channel(
+                        more.body, url=more.final_url, headers=more.headers, now=now
+                    )
+                )
+            except (FetchError, ParseError) as e:
+                problems.append(f"older messages not read ({older}: {e.message})")
+                break
+        parsed = telegram.combine(pages)
+        return dataclasses.replace(parsed, warnings=(*parsed.warnings, *problems))
+    rules = source.scrape
+    assert rules is not None, "a page source has scrape rules (config checks it)"
+    page = scrape.parse_page(
+        fetched.body, url=fetched.final_url, headers=fetched.headers, rules=rules, now=now
+    )
+    if not rules.follow:
+        return page
+    new = scrape.unseen(source.url, page.items, known)
+    links = list(dict.fromkeys(i.link for i in new if i.link))[:follow_limit]
+    got = await asyncio.gather(*(_entry_page(fetcher, link) for link in links))
+    return scrape.followed(page, new, dict(zip(links, got, strict=True)), rules, now)
+
+
+async def _entry_page(fetcher: Fetcher, url: str) -> tuple[bytes, Mapping[str, str], str] | str:
+    """An entry's own page (body, headers, final URL), or why it could not be fetched."""
+    try:
+        fetched = await fetcher.fetch(url)
+    except FetchError as e:
+        return e.message
+    if fetched.body is None:
+        return "no body"
+    return fetched.body, fetched.headers, fetched.final_url
+
+
+async def try_source(
+    settings: Settings, source: Source, *, now: datetime, follow_limit: int = 5
+) -> tuple[ParsedFeed, tuple[Candidate, ...]]:
+    """What a first poll of ``source`` would read and decide, stored nowhere (for
+    `aggregator try-source`). Following entries' pages stops at ``follow_limit``: a look
+    at the selectors should not fetch a whole site. Raises FetchError or ParseError."""
+    async with Fetcher(settings.poll) as fetcher:
+        url = telegram.preview_url(source.url) if source.kind == "telegram" else source.url
+        fetched = await fetcher.fetch(url)
+        if fetched.body is None:
+            raise ParseError("the server sent no body")
+        if source.kind == "feed":
+            parsed = parse_feed(fetched.body, url=fetched.final_url, headers=fetched.headers)
+        else:
+            parsed = await read_page_source(
+                fetcher, source, fetched, now=now, known={}, newest_seen=None,
+                follow_limit=follow_limit,
+            )  # fmt: skip
+    return parsed, decide_all(settings, source, parsed.items)
 
 
 def _store_fetched(

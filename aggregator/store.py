@@ -276,6 +276,8 @@ def _age(started: float) -> float:
 
 def _entry_hash(source: Source) -> str:
     text = repr((source.name, source.url, sorted(source.categories), source.interval))
+    if source.kind != "feed":  # (a feed's stays what it was before sources had kinds)
+        text += repr((source.kind, source.scrape))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -583,10 +585,12 @@ class Store:
                     "ON CONFLICT(url) DO UPDATE SET name = excluded.name",
                     [source.url, source.name, source.url, entry],
                 )
-                # A changed config entry is the operator's answer to a 410 or a move.
+                # A changed config entry is the operator's answer to a 410 or a move;
+                # new selectors must read the page again, even if it has not changed.
                 self.db.execute(
                     "UPDATE sources SET entry_hash = ?, gone = 0, error_count = 0, "
-                    "next_poll = NULL, fetch_url = url, moved_to = NULL "
+                    "next_poll = NULL, fetch_url = url, moved_to = NULL, body_hash = NULL, "
+                    "etag = NULL, last_modified = NULL "
                     "WHERE url = ? AND entry_hash IS NOT ?",
                     [entry, source.url, entry],
                 )
@@ -1051,6 +1055,19 @@ class Store:
                 [source_url, limit],
             ).fetchall()
         )
+
+    def latest_links(self, source_url: str, limit: int = 200) -> list[str]:
+        """The links of the items ``source_url`` brought most recently (a Telegram
+        channel's poll reads back to the newest message among them)."""
+        return [
+            row[0]
+            for row in self.db.conn.execute(
+                "SELECT i.link FROM (SELECT item_id FROM item_sources WHERE source_url = ? "
+                "ORDER BY first_seen DESC LIMIT ?) s JOIN items i ON i.id = s.item_id "
+                "WHERE i.link IS NOT NULL",
+                [source_url, limit],
+            )
+        ]
 
     def _find_item(self, keys: Sequence[str]) -> str | None:
         """The stored item known under the strongest of ``keys``, if any."""

@@ -5,7 +5,7 @@ decide whether two spellings are one word; written three times, the three came t
 disagree. So each piece of that knowledge lives here once:
 
 - ``normalize``: text reduced to comparable words (diacritics, letter variants, digits,
-  case, punctuation);
+  case, punctuation); Eastern digits as ASCII ones;
 - ``words``: which spellings are one word (Arabic clitic prefixes and the article, the
   light stemming story matching compares on);
 - ``html``: the words of an HTML fragment, paragraphs kept apart.
@@ -14,10 +14,11 @@ Pure functions over strings, standard library only: every process imports them.
 """
 
 from aggregator.text.html import html_to_text
-from aggregator.text.normalize import normalize_text
+from aggregator.text.normalize import ascii_digits, normalize_text
 from aggregator.text.words import clitic_forms, clitic_pattern, keyword_base, stem, strip_clitics
 
 __all__ = [
+    "ascii_digits",
     "clitic_forms",
     "clitic_pattern",
     "html_to_text",

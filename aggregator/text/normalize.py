@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalize_text"]
+__all__ = ["ascii_digits", "normalize_text"]
 
 _ARABIC_LETTER_MAP = {
     "آ": "ا", "أ": "ا", "إ": "ا", "ٱ": "ا",  # alef forms
@@ -20,6 +20,18 @@ _ARABIC_LETTER_MAP = {
     "ک": "ك",  # Persian kaf
 }  # fmt: skip
 _REMOVED_RANGES = ((0x064B, 0x065F), (0x0670, 0x0670), (0x06D6, 0x06ED), (0x0640, 0x0640))
+
+
+# Arabic-Indic (٠-٩) and Persian, or extended Arabic-Indic (۰-۹), digits as ASCII ones.
+_DIGITS = {code: str(code - 0x0660) for code in range(0x0660, 0x066A)} | {
+    code: str(code - 0x06F0) for code in range(0x06F0, 0x06FA)
+}
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with Eastern Arabic digits as ASCII ones, and nothing else changed (dates
+    and numbers keep their punctuation: "٣/٥/٢٠٢٤" is "3/5/2024")."""
+    return text.translate(_DIGITS)
 
 
 class _CharMap(dict[int, str | None]):
@@ -38,10 +50,8 @@ class _CharMap(dict[int, str | None]):
             result = None
         elif (folded := _without_marks(char)) is not None:
             result = folded  # é, ñ, ő as e, n, o: "Montréal" is "Montreal"
-        elif 0x0660 <= code <= 0x0669:  # Arabic-Indic digits
-            result = str(code - 0x0660)
-        elif 0x06F0 <= code <= 0x06F9:  # Persian (extended Arabic-Indic) digits
-            result = str(code - 0x06F0)
+        elif code in _DIGITS:  # Arabic-Indic and Persian digits
+            result = _DIGITS[code]
         else:
             category = unicodedata.category(char)
             if category[0] in "PSZ" or category == "Cc":
