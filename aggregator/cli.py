@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import logging
 import os
@@ -105,6 +106,17 @@ def _parser() -> argparse.ArgumentParser:
     which = p.add_mutually_exclusive_group()
     which.add_argument("--all", action="store_true", help="poll every source, due or not")
     which.add_argument("--source", metavar="NAME", help="poll only this source (by name)")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="with --source: show what the source gives, store nothing (as try-source)",
+    )
+    p = command(
+        "try-source",
+        _cmd_try_source,
+        "show what one source gives (a page's selectors, a channel's messages), store nothing",
+    )
+    p.add_argument("name", metavar="NAME", help="the source's name in feeds.yaml")
     command(
         "prune",
         _cmd_prune,
@@ -215,6 +227,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_poll(args: argparse.Namespace) -> int:
+    if args.dry_run:
+        if not args.source:
+            print("aggregator: --dry-run needs --source NAME", file=sys.stderr)
+            return 2
+        args.name = args.source
+        return _cmd_try_source(args)
     settings = _settings(args)
     with Store(_database(args, settings)) as store, _Interrupts() as interrupts:
         store.sync_sources(settings.sources)
@@ -426,6 +444,51 @@ def _summary(settings: Settings, outcomes: list[PollOutcome], changed: list[str]
     if changed is not None:
         lines.append(f"{len(changed)} published file(s) changed")
     return "\n".join(lines)
+
+
+def _cmd_try_source(args: argparse.Namespace) -> int:
+    """A first poll of one source, printed instead of stored: each item's fields as the
+    selectors (or the feed) give them, its categories, and the warnings."""
+    from aggregator.errors import FetchError, ParseError
+    from aggregator.text import html_to_text
+
+    settings = load_settings(args.config)  # no database: nothing is read or written
+    source = next((s for s in settings.sources if s.name == args.name), None)
+    if source is None:
+        names = ", ".join(s.name for s in settings.sources) or "(none)"
+        print(f"aggregator: no source named {args.name!r}; the sources are: {names}",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    now = pipeline.utcnow()
+    try:
+        parsed, candidates = asyncio.run(pipeline.try_source(settings, source, now=now))
+    except (FetchError, ParseError) as e:
+        print(f"aggregator: {source.name}: {e.message}", file=sys.stderr)
+        return 1
+    kind = {"feed": "a feed", "page": "a web page", "telegram": "a Telegram channel"}
+    print(f"{source.name}: {kind[source.kind]}, {source.url}")
+    print(f"{len(parsed.items)} item(s); nothing stored (a dry run)")
+    for n, candidate in enumerate(candidates, 1):
+        item = candidate.item
+        date = _when(item.published) + " UTC" if item.published else "none (dated when first seen)"
+        text = html_to_text(item.summary_html or item.content_html)
+        shown = [
+            ("link", item.link or "none"),
+            ("date", date),
+            ("author", item.author),
+            ("image", item.image.url if item.image else None),
+            ("media", ", ".join(m.url for m in item.enclosures) or None),
+            ("text", text[:160] + ("…" if len(text) > 160 else "") if text else None),
+            ("in", "dropped by a rule" if candidate.dropped
+             else ", ".join(sorted(candidate.categories)) or "no category"),
+        ]  # fmt: skip
+        print(f"{n:>3}. {item.title or '(no title)'}")
+        for label, value in shown:
+            if value:
+                print(f"     {label + ':':<8}{value}")
+    for warning in parsed.warnings:
+        print(f"warning: {warning}")
+    return 0
 
 
 def _cmd_prune(args: argparse.Namespace) -> int:
@@ -707,9 +770,10 @@ def _cmd_import_opml(args: argparse.Namespace) -> int:
 
 
 def _cmd_add(args: argparse.Namespace) -> int:
+    from aggregator import telegram
     from aggregator.config_edit import NewSource, add_to_config
     from aggregator.dedupe import canonical_url
-    from aggregator.discover import discover_feed
+    from aggregator.discover import PageWithoutFeed, discover_feed
 
     settings = _settings(args)
     if settings.category(args.category) is None:
@@ -721,9 +785,14 @@ def _cmd_add(args: argparse.Namespace) -> int:
         )
         return 2
     existing = {canonical_url(s.url): s for s in settings.sources}
+    if telegram.is_telegram_url(args.url):
+        return _add_channel(args, settings, existing)
     for url in (args.url, None):
         if url is None:  # after discovery: a page's feed may be one we have
-            found = asyncio.run(discover_feed(args.url, settings.poll))
+            try:
+                found = asyncio.run(discover_feed(args.url, settings.poll))
+            except PageWithoutFeed as e:
+                return _suggest_scrape(args, e)
             url = found.url
         twin = existing.get(canonical_url(url))
         if twin is not None:
@@ -749,6 +818,75 @@ def _cmd_add(args: argparse.Namespace) -> int:
         f"{len(found.feed.items)} item(s) now; run `aggregator poll` to fetch it"
     )
     return 0
+
+
+def _add_channel(args: argparse.Namespace, settings: Settings, existing: dict) -> int:
+    """`add https://t.me/NAME`: a public channel, checked by reading its preview."""
+    from aggregator import telegram
+    from aggregator.config_edit import NewSource, add_to_config
+    from aggregator.dedupe import canonical_url
+    from aggregator.errors import FetchError, ParseError
+
+    if telegram.channel_name(args.url) is None:
+        print(f"aggregator: {args.url} is not a public channel's address: give "
+              "https://t.me/s/CHANNEL", file=sys.stderr)  # fmt: skip
+        return 2
+    url = telegram.preview_url(args.url)
+    twin = existing.get(canonical_url(url)) or existing.get(canonical_url(args.url))
+    if twin is not None:
+        print(f"{url} is already in {args.config} as {twin.name!r}; nothing to do")
+        return 0
+    probe = Source(name="?", url=url, categories=(args.category,), kind="telegram")
+    try:
+        parsed, _ = asyncio.run(pipeline.try_source(settings, probe, now=pipeline.utcnow()))
+    except (FetchError, ParseError) as e:
+        raise AggregatorError(f"cannot add {args.url}: {e.message}") from e
+    name = " ".join((args.name or parsed.title or telegram.channel_name(url) or "").split())
+    if any(s.name == name for s in settings.sources):
+        print(f"aggregator: a source named {name!r} is already in {args.config}: "
+              "choose another with --name", file=sys.stderr)  # fmt: skip
+        return 2
+    add_to_config(args.config, sources=[NewSource(name=name, url=url, categories=(args.category,))])
+    print(f"added {name!r} to {args.category}: {url} (a Telegram channel), "
+          f"{len(parsed.items)} message(s) now; run `aggregator poll` to fetch it")  # fmt: skip
+    return 0
+
+
+def _suggest_scrape(args: argparse.Namespace, error: Any) -> int:
+    """A page without a feed: print a source entry with selectors for its repeated
+    entries, to paste into feeds.yaml (nothing is added: selectors want a human look)."""
+    import json
+
+    from aggregator.scrape import suggest_rules
+
+    page = error.page
+    suggestion = suggest_rules(page.body or b"", url=page.final_url, headers=page.headers)
+    if suggestion is None:
+        raise AggregatorError(
+            error.message + "; it has no repeated entries to read by selectors either"
+        )
+    rules = suggestion.rules
+    quote = functools.partial(json.dumps, ensure_ascii=False)  # YAML reads JSON strings
+    name = args.name or page.final_url.split("//", 1)[-1].split("/", 1)[0].removeprefix("www.")
+    lines = [
+        f"  - name: {quote(name)}",
+        f"    url: {page.final_url}",
+        f"    categories: [{args.category}]",
+        "    scrape:",
+    ]
+    for key in ("item", "title", "link", "date", "summary", "image", "author"):
+        value = getattr(rules, key)
+        if value:
+            lines.append(f"      {key}: {quote(str(value))}")
+    print(
+        f"{args.url} announces no feed, but repeats {suggestion.entries} entries that these "
+        f"selectors read; add this under sources: in {args.config}, then see what it gives "
+        f"with `aggregator try-source {quote(name)}` (add `follow: true` to read each "
+        "entry's own page, `timezone:` for the page's dates):",
+        file=sys.stderr,
+    )
+    print("\n".join(lines))
+    return 1
 
 
 def _cmd_search(args: argparse.Namespace) -> int:

@@ -20,7 +20,7 @@ from aggregator.fetch import Fetcher
 from aggregator.models import Fetched, ParsedFeed, PollSettings
 from aggregator.parse import parse_feed
 
-__all__ = ["Discovered", "discover_feed", "feed_links"]
+__all__ = ["Discovered", "PageWithoutFeed", "discover_feed", "feed_links"]
 
 FEED_TYPES = (
     "application/rss+xml",
@@ -37,6 +37,15 @@ class Discovered:
     url: str  # the feed's own URL
     page: str | None  # the page it was found on, when the address was a page
     feed: ParsedFeed
+
+
+class PageWithoutFeed(AggregatorError):
+    """The address is a web page that announces no feed; ``page`` is what was fetched
+    (`aggregator add` then suggests selectors for it)."""
+
+    def __init__(self, message: str, page: Fetched) -> None:
+        super().__init__(message)
+        self.page = page
 
 
 class _AlternateLinks(HTMLParser):
@@ -121,10 +130,11 @@ async def discover_feed(url: str, poll: PollSettings) -> Discovered:
                 ) from e
         candidates = feed_links(_decode(fetched), fetched.final_url)
         if not candidates:
-            raise AggregatorError(
+            raise PageWithoutFeed(
                 f'{url} is a web page that announces no feed (no <link rel="alternate" '
                 'type="application/rss+xml"> or Atom/JSON Feed link): find the feed '
-                "address on the site (often /feed, /rss or /atom.xml) and add that"
+                "address on the site (often /feed, /rss or /atom.xml) and add that",
+                fetched,
             )
         problems: list[str] = []
         for candidate in candidates[:MAX_CANDIDATES]:
