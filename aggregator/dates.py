@@ -14,9 +14,10 @@ what a person reads: "الجمعة 3 مايو 2024 - 08:30 م", "3 أيار 2024
 - relative dates ("منذ 3 ساعات", "قبل ساعتين", "منذ يوم", "أمس", "اليوم 08:30",
   "3 hours ago", "yesterday"), against ``now``: the time of the fetch.
 
-A small table, not dateparser: dateparser reads all of these and more languages, but
-costs ~0.4 s to import and ~1 ms a date (this, ~15 us), and every parse worker would
-load it. Dates without a zone are in ``tz`` (the page's time zone, from the config).
+A small table, not dateparser: dateparser misses the Levantine and Maghreb month
+names and "منذ ساعة", starts several times slower and reads each date about a hundred
+times slower (bench/bench_dates.py). Dates without a zone are in ``tz`` (the page's time
+zone, from the config).
 A date without a time of day is that day's start, except today's: an item dated today is
 dated when it was first seen, so that today's items keep their order on the page.
 """

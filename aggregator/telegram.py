@@ -27,7 +27,7 @@ and loading a config must not load an HTML parser.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -129,7 +129,7 @@ class ChannelPage:
 
 
 def parse_channel(
-    body: bytes, *, url: str, headers: dict[str, str] | Any, now: datetime
+    body: bytes, *, url: str, headers: Mapping[str, str], now: datetime
 ) -> ChannelPage:
     """Read one t.me/s page. Raises ParseError for a page that shows no channel."""
     from selectolax.lexbor import LexborHTMLParser  # see the module docstring

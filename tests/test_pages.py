@@ -207,7 +207,8 @@ def test_a_union_page_with_levantine_month_names(tmp_path: Path, feed_server: Fe
 def test_relative_dates_count_back_from_the_fetch(tmp_path: Path, feed_server: FeedServer) -> None:
     feed_server.routes["/latest"] = Route(body=TICKER, content_type="text/html; charset=utf-8")
     config = write_config(
-        tmp_path, [{"name": "شبكة الخبر", "url": feed_server.url("/latest"), "scrape": TICKER_SCRAPE}]
+        tmp_path,
+        [{"name": "شبكة الخبر", "url": feed_server.url("/latest"), "scrape": TICKER_SCRAPE}],
     )
     settings = load_settings(config)
     fetched_at = datetime(2026, 9, 14, 12, 0, tzinfo=UTC)
@@ -231,7 +232,9 @@ def test_an_undated_entry_gets_the_time_it_was_first_seen(
 ) -> None:
     feed_server.routes["/latest"] = Route(body=TICKER, content_type="text/html")
     rules = {k: v for k, v in TICKER_SCRAPE.items() if k != "date"}
-    config = write_config(tmp_path, [{"name": "ب", "url": feed_server.url("/latest"), "scrape": rules}])
+    config = write_config(
+        tmp_path, [{"name": "ب", "url": feed_server.url("/latest"), "scrape": rules}]
+    )
     settings = load_settings(config)
     seen = datetime(2026, 9, 14, 12, 0, tzinfo=UTC)
     with Store(settings.storage.path) as store:
@@ -243,7 +246,9 @@ def test_an_undated_entry_gets_the_time_it_was_first_seen(
     assert {i.published for i in items} == {seen}  # and it keeps it
 
 
-def test_pictures_and_every_field_as_the_selectors_give_them(feed_server: FeedServer, tmp_path) -> None:
+def test_pictures_and_every_field_as_the_selectors_give_them(
+    feed_server: FeedServer, tmp_path
+) -> None:
     feed_server.routes["/section/labour"] = Route(body=NEWS, content_type="text/html")
     url = feed_server.url("/section/labour")
     config = write_config(tmp_path, [{"name": "ج", "url": url, "scrape": NEWS_SCRAPE}])
@@ -276,7 +281,9 @@ def _serve_union_site(server: FeedServer) -> None:
         server.routes[path] = Route(body=(PAGES / file).read_bytes(), content_type="text/html")
 
 
-def test_follow_reads_each_new_entrys_own_page_once(tmp_path: Path, feed_server: FeedServer) -> None:
+def test_follow_reads_each_new_entrys_own_page_once(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
     _serve_union_site(feed_server)
     config = write_config(
         tmp_path,
@@ -361,7 +368,9 @@ def test_selectors_that_stop_matching_fail_the_source(
     assert state.next_poll - state.last_poll >= timedelta(minutes=30)  # backing off
 
 
-def test_titles_and_links_that_match_nothing_fail_too(tmp_path: Path, feed_server: FeedServer) -> None:
+def test_titles_and_links_that_match_nothing_fail_too(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
     feed_server.routes["/p"] = Route(body=NEWS, content_type="text/html")
     rules = {**NEWS_SCRAPE, "title": "h5.gone", "link": "h5.gone a@href"}
     config = write_config(tmp_path, [{"name": "ج", "url": feed_server.url("/p"), "scrape": rules}])
@@ -396,7 +405,9 @@ def test_try_source_says_why_a_source_fails(
 ) -> None:
     feed_server.routes["/p"] = Route(body=b"<html><body><p>maintenance</p></body></html>",
                                      content_type="text/html")  # fmt: skip
-    config = write_config(tmp_path, [{"name": "ج", "url": feed_server.url("/p"), "scrape": NEWS_SCRAPE}])
+    config = write_config(
+        tmp_path, [{"name": "ج", "url": feed_server.url("/p"), "scrape": NEWS_SCRAPE}]
+    )
     assert main(["try-source", "ج", "--config", str(config)]) == 1
     assert "aggregator: ج: selectors matched nothing" in capsys.readouterr().err
 
@@ -433,17 +444,17 @@ def test_add_on_a_page_without_a_feed_suggests_a_scrape_block_that_works(
 def test_check_names_a_bad_selector_with_file_and_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    bad_date = {**TICKER_SCRAPE, "date": "span::x@y", "follow": "yes"}
     config = write_config(
         tmp_path,
         [
-            {"name": "a", "url": "https://a.example/", "scrape": {**NEWS_SCRAPE, "item": "article["}},
+            {"name": "a", "url": "https://a.example/", "scrape": {**NEWS_SCRAPE, "item": "a["}},
             {"name": "b", "url": "https://b.example/", "scrape": {"item": "li", "link": "a@href"}},
             {"name": "c", "url": "https://c.example/", "type": "page"},
             {"name": "d", "url": "https://t.me/joinchat/AAAA"},
-            {"name": "e", "url": "https://e.example/", "scrape": {**TICKER_SCRAPE, "date": "span::x@y",
-                                                                  "follow": "yes"}},
+            {"name": "e", "url": "https://e.example/", "scrape": bad_date},
         ],
-    )  # fmt: skip
+    )
     assert main(["check", "--config", str(config)]) == 2
     err = capsys.readouterr().err
     lines = config.read_text(encoding="utf-8").splitlines()
@@ -451,7 +462,7 @@ def test_check_names_a_bad_selector_with_file_and_line(
     def line_of(text: str, start: int = 0) -> int:
         return next(n for n, line in enumerate(lines, 1) if n > start and text in line)
 
-    assert (f"{config}:{line_of('article[')}: sources[0].scrape.item: 'article[' is not a valid "
+    assert (f"{config}:{line_of('a[')}: sources[0].scrape.item: 'a[' is not a valid "
             "CSS selector") in err  # fmt: skip
     b_scrape = line_of("scrape:", line_of('name: "b"'))
     assert f"{config}:{b_scrape}: sources[1].scrape.title: is required" in err

@@ -87,6 +87,15 @@ def write_config(tmp_path: Path, sources: list[tuple[str, str]], extra: str = ""
     return config
 
 
+def html(body: bytes) -> Route:
+    return Route(body=body, content_type="text/html; charset=utf-8")
+
+
+def older(numbers: range, before: int | None) -> Route:
+    """A page of the channel "arabworkers" with these messages."""
+    return html(channel_page("arabworkers", numbers, before))
+
+
 def paths(server: FeedServer) -> list[str]:
     return [r.path for r in server.requests]
 
@@ -112,8 +121,14 @@ def test_each_message_becomes_an_item_with_its_permalink_text_photo_and_author()
     assert text.image is None and text.author is None
     # the whole text: line breaks and links kept, the link's onclick and the emoji's
     # background image gone, hashtags' relative links made absolute
-    assert "<b>نقابة المعلمين في الأردن تدعو إلى وقفة أمام البرلمان</b><br><br>دعت" in text.content_html
-    assert '<a href="https://teachers.example/statement/55" rel="noopener noreferrer">موقع النقابة</a>' in text.content_html
+    assert (
+        "<b>نقابة المعلمين في الأردن تدعو إلى وقفة أمام البرلمان</b><br><br>دعت"
+        in text.content_html
+    )
+    assert (
+        '<a href="https://teachers.example/statement/55" rel="noopener noreferrer">موقع النقابة</a>'
+        in text.content_html
+    )
     assert "onclick" not in text.content_html and "background-image" not in text.content_html
     assert 'href="https://t.me/s/arabworkers?q=%23' in text.content_html
     photo = items["https://t.me/arabworkers/1202"]
@@ -126,10 +141,14 @@ def test_each_message_becomes_an_item_with_its_permalink_text_photo_and_author()
     # a long first line: its first sentence
     assert forwarded.title == "عمال شركة الحديد والصلب يرفضون قرار التصفية"
     video = items["https://t.me/arabworkers/1205"]
-    assert video.title == "فيديو: عمال النظافة في بيروت يواصلون اعتصامهم لليوم الخامس"  # not the reply's
+    assert (
+        video.title == "فيديو: عمال النظافة في بيروت يواصلون اعتصامهم لليوم الخامس"
+    )  # not the reply's
     assert "تغطية مباشرة" not in video.content_html
     assert video.author == "سامر"  # the post's signature
-    assert video.image == Media(url="https://cdn4.telesco.pe/file/dmlkZW8tdGh1bWI.jpg", medium="image")
+    assert video.image == Media(
+        url="https://cdn4.telesco.pe/file/dmlkZW8tdGh1bWI.jpg", medium="image"
+    )
     assert video.enclosures == (
         Media(url="https://cdn4.telesco.pe/file/dmlkZW8tc2l0LWlu.mp4?token=abc", type="video/mp4",
               medium="video"),
@@ -165,13 +184,17 @@ def test_a_first_poll_reads_older_pages_back_within_bounds_and_republishes(
 ) -> None:
     server = feed_server
     server.routes["/s/arabworkers"] = Route(body=CHANNEL, content_type="text/html; charset=utf-8")
-    server.routes["/s/arabworkers?before=1201"] = Route(body=channel_page("arabworkers", range(1181, 1201), 1181), content_type="text/html")  # fmt: skip
-    server.routes["/s/arabworkers?before=1181"] = Route(body=channel_page("arabworkers", range(1161, 1181), 1161), content_type="text/html")  # fmt: skip
-    server.routes["/s/arabworkers?before=1161"] = Route(body=channel_page("arabworkers", range(1141, 1161), 1141), content_type="text/html")  # fmt: skip
+    server.routes["/s/arabworkers?before=1201"] = older(range(1181, 1201), 1181)
+    server.routes["/s/arabworkers?before=1181"] = older(range(1161, 1181), 1161)
+    server.routes["/s/arabworkers?before=1161"] = older(range(1141, 1161), 1141)
     config = write_config(tmp_path, [("عمال العرب", server.url("/s/arabworkers"))])
     assert main(["poll", "--config", str(config)]) == 0
     # three pages at most: the newest and two older ones; not the fourth
-    assert paths(server) == ["/s/arabworkers", "/s/arabworkers?before=1201", "/s/arabworkers?before=1181"]
+    assert paths(server) == [
+        "/s/arabworkers",
+        "/s/arabworkers?before=1201",
+        "/s/arabworkers?before=1181",
+    ]
     out = tmp_path / "public"
     assert main(["build", "--config", str(config), "--out", str(out)]) == 0
     feed = feedparser.parse((out / "feeds" / "labour.atom").read_bytes())
@@ -193,21 +216,21 @@ def test_later_polls_stop_at_the_newest_message_already_stored(
 ) -> None:
     server = feed_server
     server.routes["/s/arabworkers"] = Route(body=CHANNEL, content_type="text/html")
-    server.routes["/s/arabworkers?before=1201"] = Route(body=channel_page("arabworkers", range(1190, 1201), None), content_type="text/html")  # fmt: skip
+    server.routes["/s/arabworkers?before=1201"] = older(range(1190, 1201), None)
     config = write_config(tmp_path, [("عمال العرب", server.url("/s/arabworkers"))])
     assert main(["poll", "--config", str(config)]) == 0
     assert paths(server) == ["/s/arabworkers", "/s/arabworkers?before=1201"]  # nothing older
 
     # Two new messages: the page still reaches what is stored; no older page is read.
     server.requests.clear()
-    server.routes["/s/arabworkers"] = Route(body=channel_page("arabworkers", range(1189, 1209), 1189), content_type="text/html")  # fmt: skip
+    server.routes["/s/arabworkers"] = older(range(1189, 1209), 1189)
     assert main(["poll", "--all", "--config", str(config)]) == 0
     assert paths(server) == ["/s/arabworkers"]
 
     # Twelve new ones, more than the page shows: read back to the stored ones, no further.
     server.requests.clear()
-    server.routes["/s/arabworkers?before=1211"] = Route(body=channel_page("arabworkers", range(1191, 1211), 1191), content_type="text/html")  # fmt: skip
-    server.routes["/s/arabworkers"] = Route(body=channel_page("arabworkers", range(1211, 1221), 1211), content_type="text/html")  # fmt: skip
+    server.routes["/s/arabworkers?before=1211"] = older(range(1191, 1211), 1191)
+    server.routes["/s/arabworkers"] = older(range(1211, 1221), 1211)
     assert main(["poll", "--all", "--config", str(config)]) == 0
     assert paths(server) == ["/s/arabworkers", "/s/arabworkers?before=1211"]
     with Store(tmp_path / "test.db", readonly=True) as store:
@@ -220,11 +243,14 @@ def test_preview_off_deleted_channel_and_rate_limit_are_clear_source_errors(
 ) -> None:
     server = feed_server
     # t.me/s/NAME of a channel without a preview, or of no channel, redirects to t.me/NAME
-    server.routes["/s/closedchannel"] = Route(status=302, headers={"Location": "/closedchannel"}, validators=False)  # fmt: skip
-    server.routes["/closedchannel"] = Route(body=(PAGES / "telegram-disabled.html").read_bytes(), content_type="text/html")  # fmt: skip
-    server.routes["/s/goneforgood"] = Route(status=302, headers={"Location": "/goneforgood"}, validators=False)  # fmt: skip
-    server.routes["/goneforgood"] = Route(body=(PAGES / "telegram-missing.html").read_bytes(), content_type="text/html")  # fmt: skip
-    server.routes["/s/busychannel"] = Route(status=429, headers={"Retry-After": "3600"}, body=b"Too Many Requests", content_type="text/plain")  # fmt: skip
+    moved = {"validators": False, "status": 302}
+    server.routes["/s/closedchannel"] = Route(headers={"Location": "/closedchannel"}, **moved)
+    server.routes["/closedchannel"] = html((PAGES / "telegram-disabled.html").read_bytes())
+    server.routes["/s/goneforgood"] = Route(headers={"Location": "/goneforgood"}, **moved)
+    server.routes["/goneforgood"] = html((PAGES / "telegram-missing.html").read_bytes())
+    server.routes["/s/busychannel"] = Route(
+        status=429, headers={"Retry-After": "3600"}, body=b"Too Many Requests"
+    )
     config = write_config(
         tmp_path,
         [
@@ -292,7 +318,10 @@ def test_the_same_story_on_a_channel_and_in_a_feed_is_one_story(
     )
     config = write_config(
         tmp_path,
-        [("عمال العرب", feed_server.url("/s/arabworkers")), ("Daily", feed_server.url("/daily.rss"))],
+        [
+            ("عمال العرب", feed_server.url("/s/arabworkers")),
+            ("Daily", feed_server.url("/daily.rss")),
+        ],
     )
     # One at a time, so the channel's message comes first and leads the story.
     assert main(["poll", "--source", "عمال العرب", "--config", str(config)]) == 0
