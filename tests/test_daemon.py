@@ -355,7 +355,10 @@ def test_kill_9_while_polling_loses_and_duplicates_nothing(
             '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
             f"<link>https://x.example/</link><description>d</description>{items}</channel></rss>"
         ).replace("<guid>g", f"<guid>s{n}-g")
-        feed_server.routes[f"/f{n}.rss"] = Route(body=body.encode())
+        # Half answer late, one after another: the burst's writes outlast its first grouped
+        # commit (they are 4 s apart), so a kill can come between two of them.
+        delay = 0.0 if n < 10 else 4.5 + 0.3 * (n - 10)
+        feed_server.routes[f"/f{n}.rss"] = Route(body=body.encode(), delay=delay)
         sources.append((f"s{n}", f"/f{n}.rss", "politics"))
     config = tmp_path / "feeds.yaml"
     config.write_text(config_text(feed_server, sources, "1h"), "utf-8")
@@ -387,6 +390,8 @@ def test_kill_9_while_polling_loses_and_duplicates_nothing(
         with sqlite3.connect(db_path) as db:
             assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert cut_short, "every kill came after the poll had finished"
+    for route in feed_server.routes.values():
+        route.delay = 0.0
     # A complete poll afterwards: every item exactly once (links are shared across sources,
     # so each of the 300 articles is one item carried by every source).
     subprocess.run(
