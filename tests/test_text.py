@@ -232,7 +232,7 @@ _ARABIC_WORDS = st.text(
 def test_every_clitic_spelling_reads_back_to_the_word_s_stem(word: str, prefix: str) -> None:
     """What the generative side (rules, search) accepts, the reading side (story matching)
     reads as the same stem: one grammar, two directions."""
-    if word.startswith("ال"):
-        return  # a word that carries an article of its own is not a base
+    if word.lstrip("وفبكل").startswith("ال"):
+        return  # a word that carries an article of its own (ال, بال, وال) is not a base
     assert prefix + word in clitic_forms(word)
     assert strip_clitics(prefix + word) == strip_clitics(word)
