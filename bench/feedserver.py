@@ -2,8 +2,9 @@
 
 A bare asyncio protocol (keep-alive, GET only, pre-rendered bodies) so that it costs the
 pollers as little CPU as possible on a 2-core machine; `run.py` measures its rate with wrk.
-About 70% of feeds send ETag/Last-Modified and answer conditional requests with 304; the
-rest always send the full body, as many real servers do.
+It serves the way real servers do: a gzipped body (compressed once, when rendered) to a
+client that accepts gzip, and per feed one of four conditional modes (corpus.VALIDATOR_MODES:
+ETag and Last-Modified, ETag only, Last-Modified only, or neither and always the full body).
 
 Admin paths (not counted as feed requests):
   /_admin/stats            JSON counters since the last zero
@@ -19,10 +20,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gzip
 import hashlib
 import json
 import sys
 import urllib.parse
+from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
@@ -39,13 +42,13 @@ class State:
 
     def reset(self) -> None:
         self.corpus = Corpus(self.n, seed=self.seed)
-        self.routes: dict[str, tuple[bytes, bytes, bytes, str, bool]] = {}
+        self.routes: dict[str, Route] = {}
         for feed in self.corpus.feeds:
             self._render(feed.index)
         self.zero()
 
     def zero(self) -> None:
-        self.counters = {"requests": 0, "full": 0, "not_modified": 0, "bytes": 0}
+        self.counters = {"requests": 0, "full": 0, "gzip": 0, "not_modified": 0, "bytes": 0}
 
     def _render(self, index: int) -> None:
         feed = self.corpus.feeds[index]
@@ -55,11 +58,22 @@ class State:
         modified = format_datetime(feed.modified, usegmt=True)
         kind = "rss" if feed.format == "rss" else "atom"
         headers = f"Content-Type: application/{kind}+xml; charset={feed.encoding}\r\n"
-        if feed.conditional:
-            headers += f"ETag: {etag}\r\nLast-Modified: {modified}\r\n"
-        head = f"HTTP/1.1 200 OK\r\n{headers}Content-Length: {len(body)}\r\n\r\n".encode("latin-1")
-        not_modified = f"HTTP/1.1 304 Not Modified\r\n{headers}\r\n".encode("latin-1")
-        self.routes[feed.path] = (head, body, not_modified, etag, feed.conditional)
+        if feed.validators in ("both", "etag"):
+            headers += f"ETag: {etag}\r\n"
+        if feed.validators in ("both", "modified"):
+            headers += f"Last-Modified: {modified}\r\n"
+        headers += "Vary: Accept-Encoding\r\n"
+        zipped = gzip.compress(body, compresslevel=6, mtime=0)
+        self.routes[feed.path] = Route(
+            plain=f"HTTP/1.1 200 OK\r\n{headers}Content-Length: {len(body)}\r\n\r\n".encode()
+            + body,
+            zipped=f"HTTP/1.1 200 OK\r\n{headers}Content-Encoding: gzip\r\n"
+            f"Content-Length: {len(zipped)}\r\n\r\n".encode()
+            + zipped,
+            not_modified=f"HTTP/1.1 304 Not Modified\r\n{headers}\r\n".encode(),
+            etag=etag if feed.validators in ("both", "etag") else None,
+            modified=modified if feed.validators in ("both", "modified") else None,
+        )
 
     def bump(self, share: float) -> list[int]:
         changed = self.corpus.bump(share)
@@ -68,12 +82,25 @@ class State:
         return changed
 
 
-def _is_fresh(headers: dict[bytes, bytes], etag: str, modified: str) -> bool:
+@dataclass(frozen=True)
+class Route:
+    """A feed's answers, rendered once: 200 plain and gzipped, 304, and its validators
+    (None where its mode does not send them)."""
+
+    plain: bytes
+    zipped: bytes
+    not_modified: bytes
+    etag: str | None
+    modified: str | None
+
+
+def _is_fresh(headers: dict[bytes, bytes], etag: str | None, modified: str | None) -> bool:
+    """RFC 9110: If-None-Match decides when the feed has an ETag; else If-Modified-Since."""
     inm = headers.get(b"if-none-match")
-    if inm is not None:
+    if inm is not None and etag is not None:
         return etag in {t.strip() for t in inm.decode("latin-1").split(",")}
     ims = headers.get(b"if-modified-since")
-    if ims:
+    if ims and modified is not None:
         try:
             return parsedate_to_datetime(modified) <= parsedate_to_datetime(ims.decode())
         except (TypeError, ValueError):
@@ -118,19 +145,19 @@ class Http(asyncio.Protocol):
         if route is None:
             self.transport.write(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
             return
-        head, body, not_modified, etag, conditional = route
-        if conditional:
-            modified = head.split(b"Last-Modified: ", 1)[1].split(b"\r\n", 1)[0].decode()
-            if _is_fresh(headers, etag, modified):
-                counters["not_modified"] += 1
-                self.transport.write(not_modified)
-                return
+        if _is_fresh(headers, route.etag, route.modified):
+            counters["not_modified"] += 1
+            self.transport.write(route.not_modified)
+            return
         counters["full"] += 1
-        counters["bytes"] += len(body)
+        answer = route.plain
+        if b"gzip" in headers.get(b"accept-encoding", b""):
+            counters["gzip"] += 1
+            answer = route.zipped
+        counters["bytes"] += len(answer)
         if method == b"HEAD":
-            self.transport.write(head)
-        else:
-            self.transport.write(head + body)
+            answer = answer.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n"
+        self.transport.write(answer)
 
     def admin(self, path: str, query: dict[str, list[str]]) -> None:
         state = self.state

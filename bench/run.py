@@ -317,6 +317,28 @@ class Reader:
         return len(self.export())
 
 
+class Floor(Reader):
+    """bench/floor_poll.py: the standard library's least, as the reference (not a rival)."""
+
+    name = "floor"
+
+    def __init__(self, work: Path, server: FeedServerProcess, n: int, threads: int) -> None:
+        super().__init__(work, server, n, threads)
+        self.db = work / "floor.sqlite"
+
+    def poll(self, label: str) -> Run:
+        cmd = [str(AGG_PY), str(BENCH / "floor_poll.py"), "poll", "--db", str(self.db)]
+        cmd += ["--urls", str(self.work / "urls.txt"), "--threads", str(self.workers)]
+        run, out = measure(cmd, stdout_path=self.work / f"{label}.out")
+        run.extra = json.loads(out.strip().splitlines()[-1])
+        return run
+
+    def export(self) -> list[tuple[str, str, str]]:
+        cmd = [str(AGG_PY), str(BENCH / "floor_poll.py"), "export", "--db", str(self.db)]
+        done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        return [tuple(line.split("\t")) for line in done.stdout.splitlines()]  # type: ignore[misc]
+
+
 # --- checking ---------------------------------------------------------------------------------
 
 
@@ -384,23 +406,27 @@ def fmt_run(r: Run) -> str:
 def table(n: int, runs: list[Run]) -> str:
     head = (
         f"| N={n:,} | tool | wall s | CPU s | peak RSS MB | tree PSS MB | items | requests "
-        "(200s) | check | reader / aggregator (wall) |"
+        "(200s) | check | reader / aggregator (wall) | aggregator / floor (wall) |"
     )
-    lines = [head, "|" + "---|" * 10]
+    lines = [head, "|" + "---|" * 11]
     by = {(r.tool, r.scenario): r for r in runs}
     for scenario in ("cold", "warm", "changed"):
-        for tool in ("aggregator", "reader"):
+        for tool in ("aggregator", "reader", "floor"):
             r = by.get((tool, scenario))
             if r is None:
                 continue
             other = by.get(("reader", scenario))
+            floor = by.get(("floor", scenario))
             ratio = (
                 f"{other.wall / r.wall:.1f}x" if tool == "aggregator" and other is not None else ""
+            )
+            over_floor = (
+                f"{r.wall / floor.wall:.2f}x" if tool == "aggregator" and floor is not None else ""
             )
             lines.append(
                 f"| {scenario} | {tool} | {r.wall:.2f} | {r.cpu:.2f} | {r.maxrss_mb:.0f} | "
                 f"{r.pss_mb:.0f} | {r.items:,} | {r.requests:,} ({r.full:,}) | {r.check} | "
-                f"{ratio} |"
+                f"{ratio} | {over_floor} |"
             )
     return "\n".join(lines)
 
@@ -408,8 +434,10 @@ def table(n: int, runs: list[Run]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description="aggregator vs reader, poll benchmark")
     parser.add_argument("--sizes", default="200,1000", help="comma-separated N (200,1000)")
-    parser.add_argument("--only", choices=("aggregator", "reader"), help="run one tool")
-    parser.add_argument("--workers", type=int, default=4, help="reader's workers (4)")
+    parser.add_argument("--only", choices=("aggregator", "reader", "floor"), help="run one tool")
+    parser.add_argument(
+        "--workers", type=int, default=4, help="reader's workers and the floor's threads (4)"
+    )
     parser.add_argument(
         "--no-near-dup",
         action="store_true",
@@ -427,7 +455,7 @@ def main() -> int:
     global LAUNCHER, NEAR_DUPLICATES
     LAUNCHER = Launcher()  # first, while this process is small
     NEAR_DUPLICATES = not args.no_near_dup
-    if args.only != "aggregator" and not READER_PY.exists():
+    if args.only in (None, "reader") and not READER_PY.exists():
         raise SystemExit(f"{READER_PY} missing: see the set-up lines in {__file__}")
     tables = []
     for n in (int(s) for s in args.sizes.split(",")):
@@ -439,17 +467,19 @@ def main() -> int:
             capacity = server_capacity(server)
             print(f"  server capacity: {capacity}", flush=True)
             runs: list[Run] = []
-            tools = ("aggregator", "reader") if args.only is None else (args.only,)
+            tools = ("aggregator", "reader", "floor") if args.only is None else (args.only,)
             for name in tools:
                 work = Path(args.work) / f"{n}-{name}"
                 shutil.rmtree(work, ignore_errors=True)
                 work.mkdir(parents=True)
                 server.admin("reset")
-                tool = (
-                    Aggregator(work, server, n, args.parse_workers)
-                    if name == "aggregator"
-                    else Reader(work, server, n, args.workers)
-                )
+                tool: Aggregator | Reader
+                if name == "aggregator":
+                    tool = Aggregator(work, server, n, args.parse_workers)
+                elif name == "reader":
+                    tool = Reader(work, server, n, args.workers)
+                else:
+                    tool = Floor(work, server, n, args.workers)
                 runs += scenarios(tool, server, work, not args.no_check)
             text = table(n, runs) + f"\n\nFeed server capacity (wrk, 4 connections): {capacity}"
             tables.append(text)
